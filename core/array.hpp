@@ -1,0 +1,42 @@
+// Array storage shared by tensors, the tape and every op.
+//
+// `Array<T>` is the evaluated xtensor container every tensor value and every
+// gradient lives in. Nothing on the tape is ever a lazy xtensor expression.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <xtensor/xarray.hpp>
+
+namespace tapegrad {
+
+template <class T>
+using Array = xt::xarray<T>;
+
+/// Dimensions of an array, outermost first: `[N, in]` is `Shape{N, in}`.
+using Shape = std::vector<std::size_t>;
+
+/// Formats a shape the way error messages write it: `[2, 3]`, `[]` for 0-D.
+template <class S>
+std::string format_shape(const S& shape) {
+  std::string text = "[";
+  bool first = true;
+  for (auto extent : shape) {
+    if (!first) {
+      text += ", ";
+    }
+    text += std::to_string(extent);
+    first = false;
+  }
+  return text + "]";
+}
+
+/// Converts any xtensor shape (svector, std::array) to a `Shape`.
+template <class S>
+Shape to_shape(const S& shape) {
+  return Shape(shape.begin(), shape.end());
+}
+
+}  // namespace tapegrad

@@ -1,0 +1,12 @@
+// Everything in tapegrad's core: tensors, the tape, every op, custom ops and
+// the gradient checker.
+#pragma once
+
+#include <tapegrad/core/grad_mode.hpp>
+#include <tapegrad/core/random.hpp>
+#include <tapegrad/core/tape.hpp>
+#include <tapegrad/core/tensor.hpp>
+#include <tapegrad/core/ops/elementwise.hpp>
+#include <tapegrad/core/ops/linalg.hpp>
+#include <tapegrad/core/ops/reduce.hpp>
+#include <tapegrad/core/ops/unary.hpp>
