@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <xtensor/xarray.hpp>
@@ -14,6 +15,11 @@ namespace tapegrad {
 
 template <class T>
 using Array = xt::xarray<T>;
+
+/// Named arrays in a fixed order: a module's parameters ("0.weight"), an
+/// optimizer's state, or the entries of a checkpoint file.
+template <class T>
+using NamedArrays = std::vector<std::pair<std::string, Array<T>>>;
 
 /// Dimensions of an array, outermost first: `[N, in]` is `Shape{N, in}`.
 using Shape = std::vector<std::size_t>;

@@ -1,0 +1,53 @@
+// Softmax family and loss functions, all numerically stable.
+//
+// Legend: N batch size, C classes. Targets are class indices in [0, C).
+// Logits of ±1000 give finite losses and gradients, and -inf logits used as
+// masks give probability 0 and gradient exactly 0, never NaN, as long as each
+// row has at least one finite logit.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include <tapegrad/core/tensor.hpp>
+
+namespace tapegrad {
+
+/// How a loss combines its per-sample values.
+enum class Reduction { mean, sum, none };
+
+/// exp(x) / sum(exp(x)) along `axis`, computed with the row maximum
+/// subtracted first.
+template <class T>
+Tensor<T> softmax(const Tensor<T>& x, std::int64_t axis = -1);
+
+/// x - log(sum(exp(x))) along `axis`, by the log-sum-exp trick.
+template <class T>
+Tensor<T> log_softmax(const Tensor<T>& x, std::int64_t axis = -1);
+
+/// Cross-entropy of logits [N, C] against class indices [N]: the mean (by
+/// default) of -log_softmax(logits)[i, target_i]. The same as
+/// torch.nn.functional.cross_entropy.
+template <class T>
+Tensor<T> cross_entropy(const Tensor<T>& logits, std::span<const std::size_t> targets,
+                        Reduction reduction = Reduction::mean);
+
+/// Negative log-likelihood of log-probabilities [N, C] against class indices
+/// [N]: the mean (by default) of -log_probs[i, target_i].
+template <class T>
+Tensor<T> nll_loss(const Tensor<T>& log_probs, std::span<const std::size_t> targets,
+                   Reduction reduction = Reduction::mean);
+
+/// Mean (by default) of (prediction - target)^2 over every element. Shapes
+/// must match exactly.
+template <class T>
+Tensor<T> mse_loss(const Tensor<T>& prediction, const Tensor<T>& target,
+                   Reduction reduction = Reduction::mean);
+
+/// Binary cross-entropy of logits against targets in [0, 1], computed as
+/// max(x, 0) - x * t + log(1 + exp(-|x|)). Shapes must match exactly.
+template <class T>
+Tensor<T> binary_cross_entropy_with_logits(const Tensor<T>& logits, const Tensor<T>& target,
+                                           Reduction reduction = Reduction::mean);
+
+}  // namespace tapegrad

@@ -1,0 +1,41 @@
+// Shape ops: reshape, flatten, concat, slicing and row selection.
+//
+// None of them changes a value; each backward routes the gradient back to the
+// positions the values came from.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include <tapegrad/core/tensor.hpp>
+
+namespace tapegrad {
+
+/// Returns the same values in `shape`. One extent may be -1: it is inferred
+/// from the element count. Raises `std::invalid_argument` naming both shapes
+/// when the element counts differ.
+template <class T>
+Tensor<T> reshape(const Tensor<T>& x, const std::vector<std::int64_t>& shape);
+
+/// Collapses dimensions `start_axis` to the last into one:
+/// [N, C, H, W] -> [N, C * H * W] for the default start_axis = 1.
+template <class T>
+Tensor<T> flatten(const Tensor<T>& x, std::int64_t start_axis = 1);
+
+/// Joins tensors along `axis`; every other extent must match.
+/// [N1, C] and [N2, C] along axis 0 -> [N1 + N2, C].
+template <class T>
+Tensor<T> concat(const std::vector<Tensor<T>>& tensors, std::int64_t axis = 0);
+
+/// Returns entries start .. stop - 1 along `axis` (negative axis counts from
+/// the end): [N, C] sliced on axis 0 from 2 to 5 -> [3, C].
+template <class T>
+Tensor<T> slice(const Tensor<T>& x, std::int64_t axis, std::size_t start, std::size_t stop);
+
+/// Returns the rows `rows` of x, in that order, repeats allowed:
+/// [N, ...] -> [rows.size(), ...]. Gradients of repeated rows add up.
+template <class T>
+Tensor<T> select_rows(const Tensor<T>& x, std::span<const std::size_t> rows);
+
+}  // namespace tapegrad
