@@ -22,7 +22,8 @@ struct MatrixView {
   std::size_t op_cols() const { return transposed ? rows : cols; }
 };
 
-enum : std::int64_t { lhs_transposed = 1, rhs_transposed = 2 };
+constexpr std::int64_t lhs_transposed = 1;
+constexpr std::int64_t rhs_transposed = 2;
 
 template <class T>
 MatrixView view_of(const Tensor<T>& x, bool is_lhs, bool transposed) {
