@@ -2,6 +2,7 @@
 // the gradient checker.
 #pragma once
 
+#include <tapegrad/core/custom_op.hpp>
 #include <tapegrad/core/grad_mode.hpp>
 #include <tapegrad/core/random.hpp>
 #include <tapegrad/core/tape.hpp>

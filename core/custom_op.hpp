@@ -25,9 +25,15 @@ namespace tapegrad {
 /// Records an op named `name` whose forward result is `value`, computed by the
 /// caller from `inputs`. `backward` receives dL/d output and returns one
 /// gradient per input: the shape of that input, or an empty array for none.
-/// A returned gradient of the wrong shape raises `std::invalid_argument`
-/// naming the op, the input and both shapes. Nothing is recorded, and
-/// `backward` is never called, when grad mode is off or no input requires grad.
+/// An empty array is `Array<T>()` (0-D) or any array with no elements. For a
+/// 0-D input, `Array<T>()` has the input's shape and is taken as its
+/// gradient, so return `Array<T>(Shape{0})` there for none.
+/// A returned gradient of the wrong shape, or a count other than one per
+/// input, raises `std::invalid_argument` from backward, naming the op, the
+/// input and both shapes. `backward` runs with grad mode off, as a PyTorch
+/// autograd.Function's backward does without create_graph. Nothing is
+/// recorded, and `backward` is never called, when grad mode is off or no input
+/// requires grad. An empty `backward` raises `std::invalid_argument`.
 template <class T>
 Tensor<T> custom_op(std::string name, Array<T> value, const std::vector<Tensor<T>>& inputs,
                     CustomBackward<T> backward);

@@ -21,7 +21,7 @@ void sum_all_backward(Node<T>& node, Array<T>& grad_out) {
 
 template <class T>
 Tensor<T> sum(const Tensor<T>& x) {
-  Array<T> value = xt::sum(x.value(), xt::evaluation_strategy::immediate);
+  Array<T> value = xt::sum(x.value());
   const Tensor<T>* inputs[] = {&x};
   return Tape<T>::current().record("sum", std::move(value), sum_all_backward<T>, inputs);
 }
