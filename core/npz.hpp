@@ -60,13 +60,14 @@ template <class T>
 NamedArrays<T> load_npz(const std::filesystem::path& path, const NamedShapes& expected);
 
 /// Checks that `entries` contains exactly the names in `expected`, each with its
-/// shape, and returns them in the order of `expected`. `source` names where
-/// the entries come from in error messages (a file name, say). Raises
-/// std::invalid_argument listing the missing and unexpected names, or naming
-/// the first entry whose shape differs, with both shapes.
+/// shape, and returns them in the order of `expected`. Error messages start
+/// with `caller` and name where the entries come from with `source` (a quoted
+/// file name, say). Raises std::invalid_argument listing the missing and
+/// unexpected names, or naming the first entry whose shape differs, with both
+/// shapes.
 template <class T>
-NamedArrays<T> match_entries(std::string_view source, NamedArrays<T> entries,
-                             const NamedShapes& expected);
+NamedArrays<T> match_entries(std::string_view caller, std::string_view source,
+                             NamedArrays<T> entries, const NamedShapes& expected);
 
 extern template void save_npz<float>(const std::filesystem::path&, const NamedArrays<float>&);
 extern template void save_npz<double>(const std::filesystem::path&, const NamedArrays<double>&);
@@ -76,9 +77,9 @@ extern template NamedArrays<float> load_npz<float>(const std::filesystem::path&,
                                                    const NamedShapes&);
 extern template NamedArrays<double> load_npz<double>(const std::filesystem::path&,
                                                      const NamedShapes&);
-extern template NamedArrays<float> match_entries<float>(std::string_view, NamedArrays<float>,
-                                                        const NamedShapes&);
-extern template NamedArrays<double> match_entries<double>(std::string_view, NamedArrays<double>,
-                                                          const NamedShapes&);
+extern template NamedArrays<float> match_entries<float>(std::string_view, std::string_view,
+                                                        NamedArrays<float>, const NamedShapes&);
+extern template NamedArrays<double> match_entries<double>(std::string_view, std::string_view,
+                                                          NamedArrays<double>, const NamedShapes&);
 
 }  // namespace tapegrad

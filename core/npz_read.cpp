@@ -259,16 +259,20 @@ NamedArrays<T> load_npz(const std::filesystem::path& path) {
 
 template <class T>
 NamedArrays<T> load_npz(const std::filesystem::path& path, const NamedShapes& expected) {
-  return match_entries<T>("'" + path.string() + "'", load_npz<T>(path), expected);
+  std::string source = "'";
+  source += path.string();
+  source += "'";
+  return match_entries<T>("load_npz", source, load_npz<T>(path), expected);
 }
 
 template <class T>
-NamedArrays<T> match_entries(std::string_view source, NamedArrays<T> entries,
-                             const NamedShapes& expected) {
+NamedArrays<T> match_entries(std::string_view caller, std::string_view source,
+                             NamedArrays<T> entries, const NamedShapes& expected) {
+  const std::string prefix = std::string(caller) + ": ";
   std::map<std::string, std::size_t> unmatched;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     if (!unmatched.emplace(entries[i].first, i).second) {
-      throw std::invalid_argument("load_npz: entry '" + entries[i].first + "' of " +
+      throw std::invalid_argument(prefix + "entry '" + entries[i].first + "' of " +
                                   std::string(source) + " appears twice");
     }
   }
@@ -290,7 +294,7 @@ NamedArrays<T> match_entries(std::string_view source, NamedArrays<T> entries,
   }
   if (!missing.empty() || !unexpected.empty()) {
     throw std::invalid_argument(
-        "load_npz: the entries of " + std::string(source) + " do not match the expected names" +
+        prefix + "the entries of " + std::string(source) + " do not match the expected names" +
         (missing.empty() ? "" : "; missing: " + missing) +
         (unexpected.empty() ? "" : "; unexpected: " + unexpected));
   }
@@ -299,7 +303,7 @@ NamedArrays<T> match_entries(std::string_view source, NamedArrays<T> entries,
     const auto& [name, shape] = expected[i];
     const Shape actual = to_shape(entries[order[i]].second.shape());
     if (actual != shape) {
-      throw std::invalid_argument("load_npz: entry '" + name + "' of " + std::string(source) +
+      throw std::invalid_argument(prefix + "entry '" + name + "' of " + std::string(source) +
                                   " has shape " + format_shape(actual) + " but " +
                                   format_shape(shape) + " was expected");
     }
@@ -317,9 +321,9 @@ template NamedArrays<float> load_npz<float>(const std::filesystem::path&);
 template NamedArrays<double> load_npz<double>(const std::filesystem::path&);
 template NamedArrays<float> load_npz<float>(const std::filesystem::path&, const NamedShapes&);
 template NamedArrays<double> load_npz<double>(const std::filesystem::path&, const NamedShapes&);
-template NamedArrays<float> match_entries<float>(std::string_view, NamedArrays<float>,
-                                                 const NamedShapes&);
-template NamedArrays<double> match_entries<double>(std::string_view, NamedArrays<double>,
-                                                   const NamedShapes&);
+template NamedArrays<float> match_entries<float>(std::string_view, std::string_view,
+                                                 NamedArrays<float>, const NamedShapes&);
+template NamedArrays<double> match_entries<double>(std::string_view, std::string_view,
+                                                   NamedArrays<double>, const NamedShapes&);
 
 }  // namespace tapegrad

@@ -151,6 +151,7 @@ TEST_CASE("npz load rejects another dtype", "[io][npz]") {
 
 TEST_CASE("npz match entries rejects duplicates", "[io][npz]") {
   NamedArrays<float> entries{{"w", Array<float>{1}}, {"w", Array<float>{2}}};
-  CHECK_THROWS_WITH(match_entries<float>("the test entries", entries, {{"w", {1}}}),
-                    Catch::Contains("'w'") && Catch::Contains("twice"));
+  CHECK_THROWS_WITH(match_entries<float>("test_caller", "the test entries", entries, {{"w", {1}}}),
+                    Catch::StartsWith("test_caller: ") && Catch::Contains("'w'") &&
+                        Catch::Contains("twice"));
 }
