@@ -4,6 +4,7 @@
 
 #include <tapegrad/core/custom_op.hpp>
 #include <tapegrad/core/grad_mode.hpp>
+#include <tapegrad/core/gradcheck.hpp>
 #include <tapegrad/core/random.hpp>
 #include <tapegrad/core/tape.hpp>
 #include <tapegrad/core/tensor.hpp>

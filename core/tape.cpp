@@ -46,6 +46,26 @@ void Tape<T>::clear() {
 }
 
 template <class T>
+void Tape<T>::truncate(std::size_t size) {
+  for (std::size_t index = size; index < nodes_.size(); ++index) {
+    TensorImpl<T>& out = *nodes_[index].out;
+    bytes_ -= node_bytes(nodes_[index]);
+    // Later records may reuse these node ids, so the outputs leave the tape.
+    out.tape_id = 0;
+    out.node_id = 0;
+    out.requires_grad = false;
+    out.pending = Array<T>();
+    out.has_pending = false;
+    out.captured = false;
+  }
+  if (size == 0) {
+    clear();
+  } else if (size < nodes_.size()) {
+    nodes_.erase(nodes_.begin() + static_cast<std::ptrdiff_t>(size), nodes_.end());
+  }
+}
+
+template <class T>
 bool Tape<T>::is_live(const TensorImpl<T>& impl) const noexcept {
   return impl.tape_id == id_ && impl.node_id >= first_id_;
 }

@@ -48,6 +48,12 @@ class Tape {
   /// Releases every node without running backward.
   void clear();
 
+  /// Releases the nodes recorded after the first `size`, keeping the earlier
+  /// ones live. Their outputs become constants that require no grad, so a
+  /// handle that outlives them cannot reach a node recorded later. The
+  /// gradient checker uses it to drop what its own forward pass recorded.
+  void truncate(std::size_t size);
+
   /// Appends a node computing `value` from `inputs` and returns its output, or
   /// returns `value` as a constant when grad mode is off or no input requires
   /// grad (then `backward` is never called and nothing is recorded).
