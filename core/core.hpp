@@ -11,4 +11,5 @@
 #include <tapegrad/core/ops/elementwise.hpp>
 #include <tapegrad/core/ops/linalg.hpp>
 #include <tapegrad/core/ops/reduce.hpp>
+#include <tapegrad/core/ops/shape.hpp>
 #include <tapegrad/core/ops/unary.hpp>
