@@ -10,6 +10,7 @@
 #include <tapegrad/core/tensor.hpp>
 #include <tapegrad/core/ops/elementwise.hpp>
 #include <tapegrad/core/ops/linalg.hpp>
+#include <tapegrad/core/ops/loss.hpp>
 #include <tapegrad/core/ops/reduce.hpp>
 #include <tapegrad/core/ops/shape.hpp>
 #include <tapegrad/core/ops/unary.hpp>
