@@ -2,7 +2,7 @@
 //
 // Expected values come from Debian's PyTorch 1.13 in float64 (the snippet that
 // printed them is above each test) or from hand computation shown in comments.
-// Float runs compare with the float64 values at torch_tolerance<float>.
+// Float runs compare with the float64 values at kRelativeTolerance<float>.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -15,11 +15,11 @@
 
 #include <tapegrad/core/core.hpp>
 
-#include "array_close.hpp"
+#include "close_to.hpp"
 
 using namespace tapegrad;
-using tapegrad::test::check_close;
-using tapegrad::test::torch_tolerance;
+using tapegrad::testing::check_close;
+using tapegrad::testing::kRelativeTolerance;
 
 namespace {
 
@@ -45,27 +45,19 @@ TEMPLATE_TEST_CASE("softmax matches PyTorch on both axes", "[core][loss]", float
 
   Tensor<T> x = parameter<T>({{1, 2, 3}, {-1, 0, 5}});
   Tensor<T> last = softmax(x);
-  check_close(last.value(),
-              {{0.09003057317038045, 0.2447284710547976, 0.6652409557748218},
-               {0.0024561149044509535, 0.006676412513376451, 0.9908674725821726}},
-              torch_tolerance<T>);
+  check_close(last.value(), {{0.09003057317038045, 0.2447284710547976, 0.6652409557748218},
+                             {0.0024561149044509535, 0.006676412513376451, 0.9908674725821726}});
   backward(last, upstream);
-  check_close(x.grad(),
-              {{-0.005368491552911496, -0.08801161435095449, 0.09338010590386599},
-               {0.0036587255697582647, 0.006607240974904132, -0.010265966544662383}},
-              torch_tolerance<T>);
+  check_close(x.grad(), {{-0.005368491552911496, -0.08801161435095449, 0.09338010590386599},
+                         {0.0036587255697582647, 0.006607240974904132, -0.010265966544662383}});
 
   x.zero_grad();
   Tensor<T> first = softmax(x, 0);
-  check_close(first.value(),
-              {{0.8807970779778823, 0.8807970779778823, 0.11920292202211755},
-               {0.11920292202211755, 0.11920292202211755, 0.8807970779778823}},
-              torch_tolerance<T>);
+  check_close(first.value(), {{0.8807970779778823, 0.8807970779778823, 0.11920292202211755},
+                              {0.11920292202211755, 0.11920292202211755, 0.8807970779778823}});
   backward(first, upstream);
-  check_close(x.grad(),
-              {{-0.04199743416140259, -0.020998717080701335, 0.13649166102455842},
-               {0.04199743416140261, 0.0209987170807013, -0.1364916610245586}},
-              torch_tolerance<T>);
+  check_close(x.grad(), {{-0.04199743416140259, -0.020998717080701335, 0.13649166102455842},
+                         {0.04199743416140261, 0.0209987170807013, -0.1364916610245586}});
 }
 
 // Same snippet as the softmax test, with F.log_softmax.
@@ -75,27 +67,19 @@ TEMPLATE_TEST_CASE("log_softmax matches PyTorch on both axes", "[core][loss]", f
 
   Tensor<T> x = parameter<T>({{1, 2, 3}, {-1, 0, 5}});
   Tensor<T> last = log_softmax(x, -1);
-  check_close(last.value(),
-              {{-2.4076059644443806, -1.4076059644443804, -0.4076059644443804},
-               {-6.0091744845917345, -5.0091744845917345, -0.009174484591734727}},
-              torch_tolerance<T>);
+  check_close(last.value(), {{-2.4076059644443806, -1.4076059644443804, -0.4076059644443804},
+                             {-6.0091744845917345, -5.0091744845917345, -0.009174484591734727}});
   backward(last, upstream);
-  check_close(x.grad(),
-              {{0.08199388536592392, -0.24894569421095952, 0.16695180884503563},
-               {0.5012280574522254, 0.003338206256688226, -0.5045662637089137}},
-              torch_tolerance<T>);
+  check_close(x.grad(), {{0.08199388536592392, -0.24894569421095952, 0.16695180884503563},
+                         {0.5012280574522254, 0.003338206256688226, -0.5045662637089137}});
 
   x.zero_grad();
   Tensor<T> first = log_softmax(x, 0);
-  check_close(first.value(),
-              {{-0.1269280110429726, -0.1269280110429726, -2.1269280110429727},
-               {-2.1269280110429727, -2.1269280110429727, -0.1269280110429726}},
-              torch_tolerance<T>);
+  check_close(first.value(), {{-0.1269280110429726, -0.1269280110429726, -2.1269280110429727},
+                              {-2.1269280110429727, -2.1269280110429727, -0.1269280110429726}});
   backward(first, upstream);
-  check_close(x.grad(),
-              {{-0.42847824678672936, -0.023840584404423538, 0.38344204541548227},
-               {0.42847824678672947, 0.023840584404423507, -0.38344204541548244}},
-              torch_tolerance<T>);
+  check_close(x.grad(), {{-0.42847824678672936, -0.023840584404423538, 0.38344204541548227},
+                         {0.42847824678672947, 0.023840584404423507, -0.38344204541548244}});
 }
 
 // x3 = (torch.arange(12, dtype=torch.float64).reshape(2, 3, 2) * 0.5 - 2.0).requires_grad_()
@@ -117,27 +101,23 @@ TEMPLATE_TEST_CASE("softmax along a middle axis", "[core][loss]", float, double)
   Tensor<T> x = parameter<T>(values);
   Tensor<T> probabilities = softmax(x, 1);
   check_close(probabilities.value(),
-              {{{p0, p0}, {p1, p1}, {p2, p2}}, {{p0, p0}, {p1, p1}, {p2, p2}}}, torch_tolerance<T>);
+              {{{p0, p0}, {p1, p1}, {p2, p2}}, {{p0, p0}, {p1, p1}, {p2, p2}}});
   backward(probabilities, upstream);
-  check_close(x.grad(),
-              {{{0.05197905679258377, -0.007912967752235166},
-                {-0.10343474551507649, -0.2662381475048809},
-                {0.05145568872249279, 0.2741511152571161}},
-               {{-0.0629955790526709, 0.26160114269945006},
-                {0.19585296877006586, 0.4663771614492389},
-                {-0.1328573897173949, -0.727978304148689}}},
-              torch_tolerance<T>);
+  check_close(x.grad(), {{{0.05197905679258377, -0.007912967752235166},
+                          {-0.10343474551507649, -0.2662381475048809},
+                          {0.05145568872249279, 0.2741511152571161}},
+                         {{-0.0629955790526709, 0.26160114269945006},
+                          {0.19585296877006586, 0.4663771614492389},
+                          {-0.1328573897173949, -0.727978304148689}}});
 
   x.zero_grad();
   backward(log_softmax(x, -2), upstream);
-  check_close(x.grad(),
-              {{{0.8649541402444294, 0.04501528658519022},
-                {-0.36709270658219645, -0.8776357644726012},
-                {-0.4978614336622327, 0.8326204778874109}},
-               {{-0.5450152865851903, 1.9099694268296195},
-                {0.8776357644726012, 0.7552715289452023},
-                {-0.3326204778874109, -2.665240955774822}}},
-              torch_tolerance<T>);
+  check_close(x.grad(), {{{0.8649541402444294, 0.04501528658519022},
+                          {-0.36709270658219645, -0.8776357644726012},
+                          {-0.4978614336622327, 0.8326204778874109}},
+                         {{-0.5450152865851903, 1.9099694268296195},
+                          {0.8776357644726012, 0.7552715289452023},
+                          {-0.3326204778874109, -2.665240955774822}}});
 }
 
 TEMPLATE_TEST_CASE("softmax of logits at 1000", "[core][loss]", float, double) {
@@ -181,12 +161,12 @@ TEMPLATE_TEST_CASE("log_softmax with -inf masks", "[core][loss]", float, double)
   Tensor<T> x = parameter<T>({{0, -infinity<T>, 0}});
   Tensor<T> log_probabilities = log_softmax(x);
   CHECK(log_probabilities.value()(0, 1) == -infinity<T>);
-  check_close(log_probabilities.value(), {{-log2, -infinity<double>, -log2}}, torch_tolerance<T>);
+  check_close(log_probabilities.value(), {{-log2, -infinity<double>, -log2}});
 
   const std::vector<std::size_t> targets = {2};
   backward(nll_loss(log_probabilities, targets));
   CHECK(x.grad()(0, 1) == 0);
-  check_close(x.grad(), {{0.5, 0, -0.5}}, torch_tolerance<T>);
+  check_close(x.grad(), {{0.5, 0, -0.5}});
 }
 
 TEMPLATE_TEST_CASE("softmax rejects a bad axis", "[core][loss]", float, double) {
