@@ -295,3 +295,77 @@ TEMPLATE_TEST_CASE("select_rows rejects bad indices", "[core][shape]", float, do
       select_rows(scalar, first), std::invalid_argument,
       Catch::Message("select_rows: needs a tensor with at least one dimension, got shape []"));
 }
+
+namespace {
+
+// Returns a leaf that requires grad, with standard normal entries.
+Tensor<double> random_parameter(const Shape& shape, Generator& generator) {
+  return parameter<double>(normal<double>(shape, 0.0, 1.0, generator).value());
+}
+
+}  // namespace
+
+TEST_CASE("reshape and flatten finite differences", "[core][shape][gradcheck]") {
+  Generator generator(11);
+  for (const Shape& shape : {Shape{6}, Shape{2, 3}, Shape{2, 3, 4}}) {
+    INFO("x shape " << format_shape(shape));
+    Tensor<double> x = random_parameter(shape, generator);
+    REQUIRE(check_gradients([](const auto& in) { return reshape(in[0], {-1, 2}); }, {x}));
+    REQUIRE(check_gradients([](const auto& in) { return flatten(in[0], 0); }, {x}));
+    REQUIRE(check_gradients([](const auto& in) { return flatten(in[0], -1); }, {x}));
+  }
+}
+
+TEST_CASE("concat finite differences", "[core][shape][gradcheck]") {
+  Generator generator(12);
+  Tensor<double> a = random_parameter({2, 1}, generator);
+  Tensor<double> b = random_parameter({2, 3}, generator);
+  Tensor<double> c = random_parameter({2, 2}, generator);
+  REQUIRE(check_gradients(
+      [](const auto& in) {
+        return concat({in[0], in[1], in[2]}, 1);
+      },
+      {a, b, c}));
+  // The first input appears twice, so its gradient sums two blocks.
+  REQUIRE(check_gradients(
+      [](const auto& in) {
+        return concat({in[0], in[1], in[0]}, -1);
+      },
+      {a, b}));
+
+  Tensor<double> top = random_parameter({1, 3}, generator);
+  Tensor<double> bottom = random_parameter({3, 3}, generator);
+  REQUIRE(check_gradients([](const auto& in) { return concat({in[0], in[1]}); }, {top, bottom}));
+
+  Tensor<double> front = random_parameter({2, 1, 3}, generator);
+  Tensor<double> back = random_parameter({2, 2, 3}, generator);
+  REQUIRE(check_gradients([](const auto& in) { return concat({in[0], in[1]}, 1); }, {front, back}));
+}
+
+TEST_CASE("slice finite differences", "[core][shape][gradcheck]") {
+  Generator generator(13);
+  Tensor<double> x = random_parameter({3, 4, 2}, generator);
+  REQUIRE(check_gradients([](const auto& in) { return slice(in[0], 1, 1, 3); }, {x}));
+  REQUIRE(check_gradients([](const auto& in) { return slice(in[0], -1, 0, 1); }, {x}));
+  REQUIRE(check_gradients([](const auto& in) { return slice(in[0], 0, 2, 3); }, {x}));
+
+  Tensor<double> vector = random_parameter({5}, generator);
+  REQUIRE(check_gradients([](const auto& in) { return slice(in[0], 0, 1, 4); }, {vector}));
+}
+
+TEST_CASE("select_rows finite differences", "[core][shape][gradcheck]") {
+  Generator generator(14);
+  const std::vector<std::size_t> rows = {3, 0, 3, 1};
+  Tensor<double> matrix = random_parameter({4, 3}, generator);
+  REQUIRE(check_gradients([&rows](const auto& in) { return select_rows(in[0], rows); }, {matrix}));
+
+  const std::vector<std::size_t> repeated = {4, 4};
+  Tensor<double> vector = random_parameter({5}, generator);
+  REQUIRE(check_gradients([&repeated](const auto& in) { return select_rows(in[0], repeated); },
+                          {vector}));
+
+  const std::vector<std::size_t> reversed = {2, 0};
+  Tensor<double> cube = random_parameter({3, 2, 2}, generator);
+  REQUIRE(check_gradients([&reversed](const auto& in) { return select_rows(in[0], reversed); },
+                          {cube}));
+}

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <stdexcept>
 #include <vector>
@@ -181,4 +182,51 @@ TEMPLATE_TEST_CASE("softmax rejects a bad axis", "[core][loss]", float, double) 
       log_softmax(scalar), std::invalid_argument,
       Catch::Message("log_softmax: axis -1 is invalid for a 0-D tensor (shape []), which has "
                      "no axes; reshape it to [1] first"));
+}
+
+namespace {
+
+// Returns a leaf that requires grad, with normal entries of the given spread.
+Tensor<double> random_parameter(const Shape& shape, double stddev, Generator& generator) {
+  return parameter<double>(normal<double>(shape, 0.0, stddev, generator).value());
+}
+
+}  // namespace
+
+TEST_CASE("softmax finite differences on every axis", "[core][loss][gradcheck]") {
+  Generator generator(21);
+  for (const Shape& shape : {Shape{5}, Shape{1, 4}, Shape{3, 4}, Shape{2, 3, 4}}) {
+    Tensor<double> x = random_parameter(shape, 2.0, generator);
+    const auto rank = static_cast<std::int64_t>(shape.size());
+    for (std::int64_t axis = -rank; axis < rank; ++axis) {
+      INFO("x shape " << format_shape(shape) << ", axis " << axis);
+      REQUIRE(check_gradients([axis](const auto& in) { return softmax(in[0], axis); }, {x}));
+      REQUIRE(check_gradients([axis](const auto& in) { return log_softmax(in[0], axis); }, {x}));
+    }
+  }
+}
+
+TEST_CASE("softmax finite differences at 1000", "[core][loss][gradcheck]") {
+  // Logits of spread 1000 put nearly all mass on one entry per row.
+  Generator generator(22);
+  Tensor<double> x = random_parameter({3, 4}, 1000.0, generator);
+  REQUIRE(check_gradients([](const auto& in) { return softmax(in[0]); }, {x}));
+  REQUIRE(check_gradients([](const auto& in) { return log_softmax(in[0]); }, {x}));
+}
+
+TEST_CASE("softmax finite differences with masks", "[core][loss][gradcheck]") {
+  // The checker cannot perturb a -inf input, so a constant mask of 0 and -inf is added to
+  // finite logits. A masked logit stays -inf when perturbed: its numeric gradient is 0, as
+  // is the analytic one.
+  const double masked = -std::numeric_limits<double>::infinity();
+  const Tensor<double> mask = constant<double>({{0, masked, 0, 0}, {masked, 0, masked, 0}});
+  Tensor<double> x = parameter<double>({{0.3, 1.5, -1.2, 0.8}, {0.7, 2.0, -0.1, -0.4}});
+  REQUIRE(check_gradients([&mask](const auto& in) { return softmax(in[0] + mask); }, {x}));
+
+  const std::vector<std::size_t> targets = {2, 3};
+  REQUIRE(check_gradients(
+      [&mask, &targets](const auto& in) { return nll_loss(log_softmax(in[0] + mask), targets); },
+      {x}));
+  REQUIRE(check_gradients(
+      [&mask, &targets](const auto& in) { return cross_entropy(in[0] + mask, targets); }, {x}));
 }
