@@ -11,6 +11,8 @@
 #include <string>
 
 #include <xtensor/xbuilder.hpp>
+#include <xtensor/xmath.hpp>
+#include <xtensor/xnoalias.hpp>
 
 #include <tapegrad/core/accumulate.hpp>
 #include <tapegrad/core/ops/loss_reduction.hpp>
@@ -76,38 +78,41 @@ Tensor<T> cross_entropy(const Tensor<T>& logits, std::span<const std::size_t> ta
   const std::size_t rows = shape[0];
   const std::size_t classes = shape[1];
 
+  // Per row, with m the row maximum: loss = m + log(sum(exp(x - m))) - x[target], and
+  // softmax = exp(x - m) / sum(exp(x - m)), which backward reuses. exp runs once over the
+  // whole [N, C] block, where xtensor vectorizes it.
+  const T* x = logits.value().data();
+  Array<T> probabilities = xt::empty<T>(shape);
+  T* p = probabilities.data();
+  Array<T> losses = xt::empty<T>(Shape{rows});
+  for (std::size_t row = 0; row < rows; ++row) {
+    const T* row_begin = x + row * classes;
+    const T max_value = *std::max_element(row_begin, row_begin + classes);
+    for (std::size_t c = 0; c < classes; ++c) {
+      p[row * classes + c] = row_begin[c] - max_value;
+    }
+    losses(row) = max_value - row_begin[targets[row]];
+  }
+  xt::noalias(probabilities) = xt::exp(probabilities);
+  for (std::size_t row = 0; row < rows; ++row) {
+    T* row_begin = p + row * classes;
+    T total = 0;
+    for (std::size_t c = 0; c < classes; ++c) {
+      total += row_begin[c];
+    }
+    for (std::size_t c = 0; c < classes; ++c) {
+      row_begin[c] /= total;
+    }
+    losses(row) += std::log(total);
+  }
+
   const Tensor<T>* inputs[] = {&logits};
   std::unique_ptr<NodeExtra<T>> extra;
   if (should_record<T>(inputs)) {
     extra = std::make_unique<NodeExtra<T>>();
-    extra->saved = xt::empty<T>(shape);
+    extra->saved = std::move(probabilities);
     extra->indices.assign(targets.begin(), targets.end());
   }
-
-  // Per row: loss = log(sum(exp(x))) - x[target] = m + log(sum(exp(x - m))) - x[target],
-  // with m the row maximum. The probabilities exp(x - m) / sum are kept for backward.
-  Array<T> losses = xt::empty<T>({rows});
-  for (std::size_t row = 0; row < rows; ++row) {
-    const T* x = logits.value().data() + row * classes;
-    const T max_value = *std::max_element(x, x + classes);
-    T total = 0;
-    if (extra) {
-      T* probabilities = extra->saved.data() + row * classes;
-      for (std::size_t c = 0; c < classes; ++c) {
-        probabilities[c] = std::exp(x[c] - max_value);
-        total += probabilities[c];
-      }
-      for (std::size_t c = 0; c < classes; ++c) {
-        probabilities[c] /= total;
-      }
-    } else {
-      for (std::size_t c = 0; c < classes; ++c) {
-        total += std::exp(x[c] - max_value);
-      }
-    }
-    losses(row) = max_value + std::log(total) - x[targets[row]];
-  }
-
   return Tape<T>::current().record("cross_entropy",
                                    detail::reduce_losses(std::move(losses), reduction),
                                    cross_entropy_backward<T>, inputs,
@@ -140,7 +145,7 @@ Tensor<T> nll_loss(const Tensor<T>& log_probs, std::span<const std::size_t> targ
   const std::size_t rows = shape[0];
   const std::size_t classes = shape[1];
 
-  Array<T> losses = xt::empty<T>({rows});
+  Array<T> losses = xt::empty<T>(Shape{rows});
   for (std::size_t row = 0; row < rows; ++row) {
     losses(row) = -log_probs.value().data()[row * classes + targets[row]];
   }
