@@ -105,7 +105,7 @@ NamedArrays<T> Optimizer<T>::state() const {
   for (const Hyperparameter& hyperparameter : hyperparameters()) {
     state = with_scalar<T>(std::move(state), hyperparameter.name, hyperparameter.value);
   }
-  // NOTE: a float array holds every whole number only up to 2^24, so with
+  // NOTE: float represents every whole number exactly only up to 2^24, so with
   // T = float a step count above 16777216 is saved rounded.
   for (std::size_t index = 0; index < parameters_.size(); ++index) {
     state = with_scalar<T>(std::move(state), "step." + std::to_string(index),
