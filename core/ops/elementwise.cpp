@@ -5,6 +5,7 @@
 
 #include <xtensor/xmath.hpp>
 #include <xtensor/xoperation.hpp>
+#include <xtensor/xvectorize.hpp>
 
 #include <tapegrad/core/accumulate.hpp>
 #include <tapegrad/core/tape.hpp>
@@ -26,6 +27,16 @@ Tensor<T> record_binary(const char* op, const Tensor<T>& lhs, const Tensor<T>& r
                         Array<T>&& value, typename Node<T>::Backward backward) {
   const Tensor<T>* inputs[] = {&lhs, &rhs};
   return Tape<T>::current().record(op, std::move(value), backward, inputs);
+}
+
+// Returns a^b with numpy broadcasting, through std::pow per element. The
+// vectorized pow of xsimd 8.1, which xt::pow uses, returns 0 for a zero base
+// whatever the exponent (0^0, 0^-1) and is not exact for small integer powers
+// of floats ((-3)^3 gave -27.000002).
+template <class T, class E1, class E2>
+Array<T> elementwise_pow(const E1& base, const E2& exponent) {
+  auto std_pow = xt::vectorize([](T a, T b) { return std::pow(a, b); });
+  return std_pow(base, exponent);
 }
 
 // d(a + b)/da = 1, d(a + b)/db = 1
@@ -70,7 +81,9 @@ void pow_backward(Node<T>& node, Array<T>& grad_out) {
     const auto log_term = xt::where(xt::equal(a, T(0)) && b >= T(0), T(0), power * xt::log(a));
     accumulate_grad(node.in[1], grad_out * log_term);
   }
-  accumulate_grad(node.in[0], grad_out * b * xt::pow(a, b - T(1)));
+  // The exponent 0 contributes 0, not 0 * 0^-1 = NaN at a = 0, as in PyTorch.
+  const Array<T> slope = elementwise_pow<T>(a, b - T(1));
+  accumulate_grad(node.in[0], grad_out * xt::where(xt::equal(b, T(0)), T(0), b * slope));
 }
 
 // d max(a, b)/da = 1 where a > b, 1/2 where a = b, 0 elsewhere; the same for b
@@ -128,7 +141,7 @@ Tensor<T> div(const Tensor<T>& lhs, const Tensor<T>& rhs) {
 template <class T>
 Tensor<T> pow(const Tensor<T>& lhs, const Tensor<T>& rhs) {
   check_broadcast("pow", lhs, rhs);
-  return record_binary("pow", lhs, rhs, Array<T>(xt::pow(lhs.value(), rhs.value())),
+  return record_binary("pow", lhs, rhs, elementwise_pow<T>(lhs.value(), rhs.value()),
                        pow_backward<T>);
 }
 
