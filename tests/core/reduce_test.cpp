@@ -6,7 +6,10 @@
 
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include <xtensor/xbuilder.hpp>
 #include <xtensor/xview.hpp>
@@ -31,6 +34,24 @@ template <class T>
 Tensor<T> iota_2_3_4() {
   Array<T> values = xt::arange<T>(24);
   values.reshape({2, 3, 4});
+  return parameter<T>(values);
+}
+
+// Returns a parameter of `shape` holding multiples of 0.25 around 0 in a
+// shuffled order, so no two entries tie and every gap between entries is far
+// wider than the finite-difference step: max stays differentiable.
+template <class T>
+Tensor<T> shuffled_distinct(const Shape& shape, Generator& generator) {
+  Array<T> values = xt::empty<T>(shape);
+  const std::size_t count = values.size();
+  std::vector<std::size_t> order(count);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  for (std::size_t i = count; i > 1; --i) {
+    std::swap(order[i - 1], order[generator.below(i)]);
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    values.flat(i) = static_cast<T>(0.25 * (static_cast<double>(order[i]) - count / 2.0));
+  }
   return parameter<T>(values);
 }
 
@@ -250,4 +271,54 @@ TEMPLATE_TEST_CASE("reductions of zero-size tensors", "[core][reduce]", float, d
   backward(row_max, Tensor<T>(Array<T>(xt::zeros<T>({0, 1}))));
   CHECK(to_shape(x.grad().shape()) == Shape{0, 3});
   Tape<T>::current().clear();
+}
+
+TEMPLATE_TEST_CASE("reduction finite differences", "[core][reduce][gradcheck]", float, double) {
+  // Every axis of every shape, both keepdims modes. For float inputs the
+  // numeric side runs in double on the same generic lambdas.
+  using T = TestType;
+  Generator generator(41);
+  for (const Shape& shape : {Shape{4}, Shape{2, 3}, Shape{3, 1, 2}, Shape{2, 3, 4}}) {
+    Tensor<T> x = shuffled_distinct<T>(shape, generator);
+    INFO("x shape " << format_shape(shape));
+    REQUIRE(check_gradients([](const auto& in) { return sum(in[0]); }, {x}));
+    REQUIRE(check_gradients([](const auto& in) { return mean(in[0]); }, {x}));
+    REQUIRE(check_gradients([](const auto& in) { return max(in[0]); }, {x}));
+
+    const auto rank = static_cast<std::int64_t>(shape.size());
+    for (std::int64_t axis = -rank; axis < rank; ++axis) {
+      for (KeepDims keepdims : {KeepDims::no, KeepDims::yes}) {
+        INFO("axis " << axis << ", keepdims " << (keepdims == KeepDims::yes ? "yes" : "no"));
+        REQUIRE(check_gradients(
+            [axis, keepdims](const auto& in) { return sum(in[0], axis, keepdims); }, {x}));
+        REQUIRE(check_gradients(
+            [axis, keepdims](const auto& in) { return mean(in[0], axis, keepdims); }, {x}));
+        REQUIRE(check_gradients(
+            [axis, keepdims](const auto& in) { return max(in[0], axis, keepdims); }, {x}));
+      }
+    }
+  }
+}
+
+TEMPLATE_TEST_CASE("reduction of 0-D finite differences", "[core][reduce][gradcheck]", float,
+                   double) {
+  using T = TestType;
+  Tensor<T> s = parameter<T>(Array<T>(T(-0.75)));
+  REQUIRE(check_gradients([](const auto& in) { return sum(in[0]); }, {s}));
+  REQUIRE(check_gradients([](const auto& in) { return mean(in[0], -1); }, {s}));
+  REQUIRE(check_gradients([](const auto& in) { return max(in[0], 0, KeepDims::yes); }, {s}));
+}
+
+TEMPLATE_TEST_CASE("reductions composed with reuse", "[core][reduce][gradcheck]", float,
+                   double) {
+  // The shift x - max(x, -1, keepdims) that stable softmax uses: x reaches the
+  // output directly and through max, and the keepdims result broadcasts back.
+  using T = TestType;
+  Generator generator(42);
+  Tensor<T> x = shuffled_distinct<T>({3, 4}, generator);
+  auto shifted = [](const auto& in) {
+    const auto& u = in[0];
+    return mean(sum((u - max(u, -1, KeepDims::yes)) * u, 0)) + max(mean(u, 1));
+  };
+  REQUIRE(check_gradients(shifted, {x}));
 }

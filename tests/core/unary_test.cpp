@@ -12,6 +12,8 @@
 #include <cmath>
 #include <limits>
 
+#include <xtensor/xbuilder.hpp>
+
 #include <tapegrad/core/core.hpp>
 
 #include "close_to.hpp"
@@ -29,6 +31,25 @@ Tensor<T> smooth_input() {
 template <class T>
 Tensor<T> smooth_grad_out() {
   return Tensor<T>{1, 2, -1, 0.5};
+}
+
+// Signs of the entries `away_from_zero` draws.
+enum class Signs { mixed, positive };
+
+// Returns a parameter of `shape` with magnitudes uniform in [0.2, 2), each
+// negative with probability 1/2 for Signs::mixed. Every entry stays 0.2 from
+// the kinks of abs, relu and leaky_relu and from the domain edge of log and
+// sqrt, far beyond the finite-difference step.
+template <class T>
+Tensor<T> away_from_zero(const Shape& shape, Signs signs, Generator& generator) {
+  Array<T> values = xt::empty<T>(shape);
+  for (T& value : values) {
+    value = static_cast<T>(generator.uniform(0.2, 2.0));
+    if (signs == Signs::mixed && generator.uniform() < 0.5) {
+      value = -value;
+    }
+  }
+  return parameter<T>(values);
 }
 
 template <class T>
@@ -238,4 +259,49 @@ TEMPLATE_TEST_CASE("unary ops on constants record nothing", "[core][unary]", flo
   CHECK_FALSE(sigmoid(x).requires_grad());
   CHECK_FALSE(leaky_relu(x).requires_grad());
   CHECK(Tape<T>::current().size() == before);
+}
+
+TEMPLATE_TEST_CASE("unary finite differences", "[core][unary][gradcheck]", float, double) {
+  // For float inputs the checker evaluates the generic lambdas in double for
+  // the numeric side, so only the analytic gradient is in float.
+  using T = TestType;
+  Generator generator(31);
+  for (const Shape& shape : {Shape{}, Shape{5}, Shape{2, 3}, Shape{2, 1, 3}}) {
+    INFO("x shape " << format_shape(shape));
+    Tensor<T> mixed = away_from_zero<T>(shape, Signs::mixed, generator);
+    Tensor<T> positive = away_from_zero<T>(shape, Signs::positive, generator);
+
+    REQUIRE(check_gradients([](const auto& in) { return tapegrad::exp(in[0]); }, {mixed}));
+    REQUIRE(check_gradients([](const auto& in) { return tapegrad::log(in[0]); }, {positive}));
+    REQUIRE(check_gradients([](const auto& in) { return tapegrad::sqrt(in[0]); }, {positive}));
+    REQUIRE(check_gradients([](const auto& in) { return tapegrad::abs(in[0]); }, {mixed}));
+    REQUIRE(check_gradients([](const auto& in) { return tapegrad::tanh(in[0]); }, {mixed}));
+    REQUIRE(check_gradients([](const auto& in) { return sigmoid(in[0]); }, {mixed}));
+    REQUIRE(check_gradients([](const auto& in) { return relu(in[0]); }, {mixed}));
+    REQUIRE(check_gradients([](const auto& in) { return leaky_relu(in[0], 0.2); }, {mixed}));
+    REQUIRE(check_gradients([](const auto& in) { return softplus(in[0]); }, {mixed}));
+  }
+}
+
+TEST_CASE("saturating ops finite differences wide", "[core][unary][gradcheck]") {
+  // Inputs with standard deviation 15 reach the flat tails, where the
+  // gradients 1 - y^2 and y (1 - y) are tiny differences of rounded outputs.
+  Generator generator(32);
+  Tensor<double> x = parameter<double>(normal<double>({4, 5}, 0.0, 15.0, generator).value());
+  REQUIRE(check_gradients([](const auto& in) { return tapegrad::tanh(in[0]); }, {x}));
+  REQUIRE(check_gradients([](const auto& in) { return sigmoid(in[0]); }, {x}));
+  REQUIRE(check_gradients([](const auto& in) { return softplus(in[0]); }, {x}));
+}
+
+TEMPLATE_TEST_CASE("unary ops composed with reuse", "[core][unary][gradcheck]", float, double) {
+  // x feeds several ops, so its gradient is the sum over every path.
+  using T = TestType;
+  Generator generator(33);
+  Tensor<T> x = away_from_zero<T>({3, 4}, Signs::positive, generator);
+  auto composed = [](const auto& in) {
+    const auto& u = in[0];
+    return u * tapegrad::tanh(u) + sigmoid(u) * softplus(u) -
+           tapegrad::log(tapegrad::sqrt(u) + tapegrad::exp(-u));
+  };
+  REQUIRE(check_gradients(composed, {x}));
 }
