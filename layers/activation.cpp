@@ -4,6 +4,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <tapegrad/core/ops/loss.hpp>
 #include <tapegrad/core/ops/unary.hpp>
 
 namespace tapegrad {
@@ -43,6 +44,16 @@ Tensor<T> Tanh<T>::forward(const Tensor<T>& input) {
   return tanh(input);
 }
 
+template <class T>
+Tensor<T> Softmax<T>::forward(const Tensor<T>& input) {
+  return softmax(input, axis_);
+}
+
+template <class T>
+std::string Softmax<T>::to_string() const {
+  return "Softmax(axis=" + std::to_string(axis_) + ")";
+}
+
 template class ReLU<float>;
 template class ReLU<double>;
 template class LeakyReLU<float>;
@@ -51,5 +62,7 @@ template class Sigmoid<float>;
 template class Sigmoid<double>;
 template class Tanh<float>;
 template class Tanh<double>;
+template class Softmax<float>;
+template class Softmax<double>;
 
 }  // namespace tapegrad

@@ -1,10 +1,12 @@
-// Activation layers: ReLU, LeakyReLU, Sigmoid and Tanh as modules, for use
-// inside a Sequential. Each forward is one core op from core/ops/unary.hpp,
-// and none has parameters.
+// Activation layers: ReLU, LeakyReLU, Sigmoid, Tanh and Softmax as modules,
+// for use inside a Sequential. Each forward is one core op, from
+// core/ops/unary.hpp or, for softmax, core/ops/loss.hpp, and none has
+// parameters.
 //
 // Shapes: the output has the input's shape.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include <tapegrad/layers/module.hpp>
@@ -49,6 +51,22 @@ class Tanh : public Module<T> {
   std::string to_string() const override { return "Tanh()"; }
 };
 
+/// exp(x) / sum(exp(x)) along `axis` (negative counts from the end). For
+/// training a classifier, prefer logits with cross_entropy, which is more
+/// stable than softmax followed by a log.
+template <class T = float>
+class Softmax : public Module<T> {
+ public:
+  explicit Softmax(std::int64_t axis = -1) : axis_(axis) {}
+  Tensor<T> forward(const Tensor<T>& input) override;
+  /// Returns `Softmax(axis=-1)`.
+  std::string to_string() const override;
+  std::int64_t axis() const noexcept { return axis_; }
+
+ private:
+  std::int64_t axis_;
+};
+
 extern template class ReLU<float>;
 extern template class ReLU<double>;
 extern template class LeakyReLU<float>;
@@ -57,5 +75,7 @@ extern template class Sigmoid<float>;
 extern template class Sigmoid<double>;
 extern template class Tanh<float>;
 extern template class Tanh<double>;
+extern template class Softmax<float>;
+extern template class Softmax<double>;
 
 }  // namespace tapegrad

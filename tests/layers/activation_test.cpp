@@ -91,3 +91,34 @@ TEST_CASE("leaky relu rejects non-finite slope", "[layers][activation]") {
   CHECK_THROWS_AS(LeakyReLU<float>(std::nan("")), std::invalid_argument);
   CHECK_THROWS_AS(LeakyReLU<float>(INFINITY), std::invalid_argument);
 }
+
+TEMPLATE_TEST_CASE("softmax layer values and gradient", "[layers][activation]", float, double) {
+  // softmax([0, ln 3]) = [1, 3] / 4 = [0.25, 0.75]. Its backward is
+  // dx = y * (g - sum(g * y)); with g = [1, 0], sum(g * y) = 0.25, so
+  // dx = [0.25 * 0.75, 0.75 * -0.25] = [0.1875, -0.1875].
+  using T = TestType;
+  Softmax<T> layer;
+  Tensor<T> x = parameter<T>({{0, static_cast<T>(std::log(3.0))}});
+
+  Tensor<T> y = layer(x);
+  backward(y, Tensor<T>{{1, 0}});
+
+  CHECK(y.value()(0, 0) == Approx(0.25).margin(value_tolerance));
+  CHECK(y.value()(0, 1) == Approx(0.75).margin(value_tolerance));
+  CHECK(x.grad()(0, 0) == Approx(0.1875).margin(value_tolerance));
+  CHECK(x.grad()(0, 1) == Approx(-0.1875).margin(value_tolerance));
+}
+
+TEST_CASE("softmax layer normalizes along its axis", "[layers][activation]") {
+  // Along axis 0 the columns of [[0, 0], [ln 3, 0]] become [0.25, 0.75] and [0.5, 0.5].
+  Softmax<double> layer(0);
+
+  Tensor<double> y = layer(Tensor<double>{{0, 0}, {std::log(3.0), 0}});
+
+  CHECK(y.value()(0, 0) == Approx(0.25).margin(value_tolerance));
+  CHECK(y.value()(1, 0) == Approx(0.75).margin(value_tolerance));
+  CHECK(y.value()(0, 1) == Approx(0.5).margin(value_tolerance));
+  CHECK(y.value()(1, 1) == Approx(0.5).margin(value_tolerance));
+  CHECK(layer.to_string() == "Softmax(axis=0)");
+  CHECK(Softmax<float>().to_string() == "Softmax(axis=-1)");
+}
