@@ -1,10 +1,13 @@
-// Computes one gradient through the installed headers and library, and exits
-// with status 1 if it differs from the hand value.
+// Computes one gradient through the installed core headers and library, and
+// takes one SGD step on a Dense layer through the layers and optim headers.
+// Exits with status 1 if a value differs from the hand value.
 #include <iostream>
 
 #include <xtensor/xio.hpp>
 
 #include <tapegrad/core/core.hpp>
+#include <tapegrad/layers/dense.hpp>
+#include <tapegrad/optim/sgd.hpp>
 
 int main() {
   using tapegrad::Tensor;
@@ -17,6 +20,18 @@ int main() {
     std::cerr << "consumer: gradient " << x.grad() << ", expected " << expected << "\n";
     return 1;
   }
-  std::cout << "consumer: gradient matches\n";
+
+  // A Dense layer 3 -> 1 starts with bias 0. With dL/dy = 1 the bias
+  // gradient is 1, so one SGD step with lr 0.5 moves the bias to -0.5.
+  tapegrad::Dense<double> layer(3, 1);
+  tapegrad::SGD<double> optimizer(layer.parameters(), tapegrad::SGDOptions{.lr = 0.5});
+  tapegrad::backward(layer.forward(Tensor<double>{1, 2, 3}), Tensor<double>{1});
+  optimizer.step();
+  if (layer.bias().value()(0) != -0.5) {
+    std::cerr << "consumer: bias after one SGD step " << layer.bias().value()
+              << ", expected [-0.5]\n";
+    return 1;
+  }
+  std::cout << "consumer: gradient and SGD step match\n";
   return 0;
 }
