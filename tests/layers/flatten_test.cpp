@@ -13,7 +13,7 @@ using namespace tapegrad;
 
 namespace {
 
-// Returns a [2, 3, 2] tensor holding 0, 1, ..., 11 in row-major order.
+// Returns a [2, 3, 2] parameter containing 0, 1, ..., 11 in row-major order.
 Tensor<double> counting_tensor() {
   Array<double> values = xt::arange<double>(12.0);
   values.reshape({2, 3, 2});
@@ -23,7 +23,7 @@ Tensor<double> counting_tensor() {
 }  // namespace
 
 TEST_CASE("flatten keeps the batch axis", "[layers][flatten]") {
-  // [2, 3, 2] -> [2, 6]: row 0 holds 0..5 and row 1 holds 6..11, in order.
+  // [2, 3, 2] -> [2, 6]: row 0 contains 0..5 and row 1 contains 6..11, in order.
   Flatten<double> layer;
 
   Tensor<double> y = layer(counting_tensor());
