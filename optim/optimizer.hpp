@@ -73,6 +73,9 @@ class Optimizer {
   /// Hyperparameters are stored at the precision of T. A loaded value that
   /// equals the current value rounded to T keeps the current, more precise
   /// value, so a float optimizer resumes exactly as if never interrupted.
+  /// NOTE: a learning rate that a scheduler changed differs from the one the
+  /// optimizer is built with, so with T = float it resumes rounded to float
+  /// (about 6e-8 relative), and a chained schedule can drift by that much.
   void load_state(const NamedArrays<T>& state);
 
  protected:

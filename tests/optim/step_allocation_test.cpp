@@ -1,4 +1,4 @@
-// Optimizer steps do no heap allocation.
+// Optimizer steps and gradient clipping do no heap allocation.
 //
 // This file replaces the global operator new and interposes posix_memalign,
 // through which xsimd's aligned allocator gets the storage of every Array, so
@@ -99,10 +99,12 @@ TEMPLATE_TEST_CASE("optimizer step allocates nothing", "[optim][allocation]", fl
                                              AdagradOptions{.lr = 0.01, .weight_decay = 0.1});
   }
 
+  const std::vector<Tensor<T>> parameters = problem.parameters();
   for (int step = 1; step <= 3; ++step) {
     optimizer->zero_grad();
     backward(sum(problem.c * problem.w * problem.w) + sum(problem.b * problem.b * problem.b));
     INFO("step " << step);
+    CHECK(count_allocations([&] { clip_grad_norm(parameters, 1.0); }) == 0);
     CHECK(count_allocations([&] { optimizer->step(); }) == 0);
   }
 }
