@@ -54,7 +54,7 @@ bool to_flag(const char* owner, const char* name, double value) {
 }
 
 long long to_count(const char* owner, const char* name, double value) {
-  // 2^53 is the largest range in which a double holds every whole number.
+  // A double represents every whole number exactly only up to 2^53.
   constexpr double max_exact_count = 9007199254740992.0;
   if (!(value >= 0 && value <= max_exact_count && std::floor(value) == value)) {
     raise(owner, name, "a whole number >= 0", value);

@@ -68,7 +68,7 @@ class Optimizer {
   /// options that use the same buffers, over parameters of the same shapes.
   /// Entries may come in any order. Raises `std::invalid_argument` naming the
   /// entry for a missing or unexpected entry, a shape mismatch (both shapes
-  /// given) or an invalid value; the optimizer is unchanged when it raises.
+  /// given) or an invalid value. The optimizer is unchanged when it raises.
   ///
   /// Hyperparameters are stored at the precision of T. A loaded value that
   /// equals the current value rounded to T keeps the current, more precise
