@@ -28,8 +28,8 @@ struct Gradients {
 
   /// Sets the gradients to `scale` times g1 and g2 above.
   explicit Gradients(T scale = 1) {
-    const Tensor<T> c1 = constant<T>({3.0 * scale, -4.0 * scale});
-    const Tensor<T> c2 = constant<T>({{12.0 * scale, 0.0}});
+    const Tensor<T> c1 = constant<T>({T(3) * scale, T(-4) * scale});
+    const Tensor<T> c2 = constant<T>({{T(12) * scale, T(0)}});
     backward(sum(c1 * first) + sum(c2 * second));
   }
 
