@@ -1,6 +1,7 @@
 // The backward pass: one reverse loop over the tape.
 #include <tapegrad/core/tape.hpp>
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -56,6 +57,22 @@ void store_pending(TensorImpl<T>& impl) {
   impl.has_pending = false;
 }
 
+// Runs one node's backward; in anomaly mode, checks the gradients it added.
+template <class T>
+void run_node_backward(Node<T>& node, Array<T>& grad_out, bool anomaly) {
+  if (!anomaly) {
+    node.backward(node, grad_out);
+    return;
+  }
+  // Backward may overwrite grad_out, so the replay files need a copy.
+  std::optional<Array<T>> upstream;
+  if (detail::anomaly_writes_replay()) {
+    upstream = grad_out;
+  }
+  node.backward(node, grad_out);
+  detail::check_backward_grads(node, upstream ? &*upstream : nullptr);
+}
+
 }  // namespace
 
 template <class T>
@@ -64,6 +81,7 @@ std::vector<Array<T>> Tape<T>::run_backward(std::span<const Tensor<T>> outputs,
                                             std::span<const Tensor<T>> captures) {
   constexpr const char* caller = "backward";
   const bool capturing = !captures.empty();
+  const bool anomaly = anomaly_enabled();
 
   // Validate every output before any state changes.
   bool any_node = false;
@@ -83,8 +101,14 @@ std::vector<Array<T>> Tape<T>::run_backward(std::span<const Tensor<T>> outputs,
                                   "; pass an upstream gradient of the output's shape");
     }
     if (!impl.is_leaf()) {
-      top = std::max(top, node_index(impl, caller));
+      const std::size_t position = node_index(impl, caller);
+      top = std::max(top, position);
       any_node = true;
+      if (anomaly) {
+        detail::check_backward_seed(seeds[index], nodes_[position].op, nodes_[position].where);
+      }
+    } else if (anomaly) {
+      detail::check_backward_seed<T>(seeds[index], nullptr, SourceLocation());
     }
   }
   for (const Tensor<T>& capture : captures) {
@@ -117,12 +141,12 @@ std::vector<Array<T>> Tape<T>::run_backward(std::span<const Tensor<T>> outputs,
       check_versions(node);
       if (out.captured) {
         Array<T> grad_out = out.pending;
-        node.backward(node, grad_out);
+        run_node_backward(node, grad_out, anomaly);
       } else {
         Array<T> grad_out = std::move(out.pending);
         out.pending = Array<T>();
         out.has_pending = false;
-        node.backward(node, grad_out);
+        run_node_backward(node, grad_out, anomaly);
       }
     }
 

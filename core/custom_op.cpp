@@ -71,7 +71,7 @@ void custom_backward(Node<T>& node, Array<T>& grad_out) {
 
 template <class T>
 Tensor<T> custom_op(std::string name, Array<T> value, const std::vector<Tensor<T>>& inputs,
-                    CustomBackward<T> backward) {
+                    CustomBackward<T> backward, SourceLocation where) {
   if (!backward) {
     throw std::invalid_argument("custom_op '" + name +
                                 "': backward is empty; pass a function that returns one "
@@ -83,6 +83,9 @@ Tensor<T> custom_op(std::string name, Array<T> value, const std::vector<Tensor<T
     input_pointers.push_back(&input);
   }
   if (!should_record<T>(input_pointers)) {
+    if (anomaly_enabled()) {
+      detail::check_forward_value<T>(name.c_str(), value, input_pointers, where);
+    }
     return Tensor<T>(std::move(value));
   }
 
@@ -92,12 +95,12 @@ Tensor<T> custom_op(std::string name, Array<T> value, const std::vector<Tensor<T
   // The node's op name points into `extra`, which the node owns and never moves.
   const char* op = extra->name.c_str();
   return Tape<T>::current().record(op, std::move(value), custom_backward<T>, input_pointers, {},
-                                   std::move(extra));
+                                   std::move(extra), where);
 }
 
 template Tensor<float> custom_op(std::string, Array<float>, const std::vector<Tensor<float>>&,
-                                 CustomBackward<float>);
+                                 CustomBackward<float>, SourceLocation);
 template Tensor<double> custom_op(std::string, Array<double>, const std::vector<Tensor<double>>&,
-                                  CustomBackward<double>);
+                                  CustomBackward<double>, SourceLocation);
 
 }  // namespace tapegrad

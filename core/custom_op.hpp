@@ -19,6 +19,7 @@
 #include <vector>
 
 #include <tapegrad/core/node.hpp>
+#include <tapegrad/core/source_location.hpp>
 
 namespace tapegrad {
 
@@ -36,6 +37,6 @@ namespace tapegrad {
 /// requires grad. An empty `backward` raises `std::invalid_argument`.
 template <class T>
 Tensor<T> custom_op(std::string name, Array<T> value, const std::vector<Tensor<T>>& inputs,
-                    CustomBackward<T> backward);
+                    CustomBackward<T> backward, SourceLocation where = SourceLocation::current());
 
 }  // namespace tapegrad

@@ -1,10 +1,11 @@
 // Node: one recorded op on the tape.
 //
-// A node is kept lean on purpose: a plain function pointer for the backward
-// pass, borrowed pointers to at most two inputs, the output it produced, a few
-// scalar attributes, and an optional side record for the rare ops that need
-// more (saved arrays, index lists, more inputs, a user closure). Backward reads
-// the input and output values in place, so nothing is copied to record an op.
+// A node is kept lean on purpose. It stores a plain function pointer for the
+// backward pass, borrowed pointers to at most two inputs, the output it
+// produced, a few scalar attributes and the source location of the call (one
+// pointer). An optional side record serves the rare ops that need more (saved
+// arrays, index lists, more inputs, a user closure). Backward reads the input and output
+// values in place, so nothing is copied to record an op.
 #pragma once
 
 #include <array>
@@ -14,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include <tapegrad/core/source_location.hpp>
 #include <tapegrad/core/tensor.hpp>
 
 namespace tapegrad {
@@ -59,6 +61,8 @@ struct Node {
   Backward backward = nullptr;
   /// Op name for error messages; points to a string literal or `extra->name`.
   const char* op = "";
+  /// Source location of the user's call of the op, for anomaly mode's messages.
+  SourceLocation where;
   std::shared_ptr<TensorImpl<T>> out;
   std::array<TensorImpl<T>*, 2> in{nullptr, nullptr};
   std::array<std::uint32_t, 2> in_version{0, 0};

@@ -73,13 +73,17 @@ bool Tape<T>::is_live(const TensorImpl<T>& impl) const noexcept {
 template <class T>
 Tensor<T> Tape<T>::record(const char* op, Array<T>&& value, typename Node<T>::Backward backward,
                           std::span<const Tensor<T>* const> inputs, NodeAttributes attributes,
-                          std::unique_ptr<NodeExtra<T>> extra) {
+                          std::unique_ptr<NodeExtra<T>> extra, SourceLocation where) {
+  if (anomaly_enabled()) {
+    detail::check_forward_value(op, value, inputs, where);
+  }
   if (!should_record(inputs)) {
     return Tensor<T>(std::move(value));
   }
   Node<T>& node = nodes_.emplace_back();
   node.backward = backward;
   node.op = op;
+  node.where = where;
   node.attributes = attributes;
   node.extra = std::move(extra);
   if (inputs.size() > 2 && !node.extra) {

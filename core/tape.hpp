@@ -19,8 +19,10 @@
 #include <span>
 #include <vector>
 
+#include <tapegrad/core/anomaly.hpp>
 #include <tapegrad/core/grad_mode.hpp>
 #include <tapegrad/core/node.hpp>
+#include <tapegrad/core/source_location.hpp>
 
 namespace tapegrad {
 
@@ -56,10 +58,14 @@ class Tape {
 
   /// Appends a node computing `value` from `inputs` and returns its output, or
   /// returns `value` as a constant when grad mode is off or no input requires
-  /// grad (then `backward` is never called and nothing is recorded).
+  /// grad (then `backward` is never called and nothing is recorded). `where`
+  /// is the user's call of the op: public op functions take it as their last
+  /// parameter and pass it on. In anomaly mode, raises `AnomalyError` when
+  /// `value` contains a NaN or Inf, recorded or not.
   Tensor<T> record(const char* op, Array<T>&& value, typename Node<T>::Backward backward,
                    std::span<const Tensor<T>* const> inputs, NodeAttributes attributes = {},
-                   std::unique_ptr<NodeExtra<T>> extra = nullptr);
+                   std::unique_ptr<NodeExtra<T>> extra = nullptr,
+                   SourceLocation where = SourceLocation::current());
 
   /// Runs the backward pass from `outputs` seeded with `seeds`. With
   /// `captures` empty it adds into `.grad()` of the leaves reached; otherwise

@@ -72,7 +72,7 @@ void cross_entropy_backward(Node<T>& node, Array<T>& grad_out) {
 
 template <class T>
 Tensor<T> cross_entropy(const Tensor<T>& logits, std::span<const std::size_t> targets,
-                        Reduction reduction) {
+                        Reduction reduction, SourceLocation where) {
   const auto& shape = logits.shape();
   check_class_targets("cross_entropy", "logits", shape, targets, reduction);
   const std::size_t rows = shape[0];
@@ -113,10 +113,10 @@ Tensor<T> cross_entropy(const Tensor<T>& logits, std::span<const std::size_t> ta
     extra->saved = std::move(probabilities);
     extra->indices.assign(targets.begin(), targets.end());
   }
-  return Tape<T>::current().record("cross_entropy",
-                                   detail::reduce_losses(std::move(losses), reduction),
-                                   cross_entropy_backward<T>, inputs,
-                                   detail::loss_attributes(reduction, rows), std::move(extra));
+  return Tape<T>::current().record(
+      "cross_entropy", detail::reduce_losses(std::move(losses), reduction),
+      cross_entropy_backward<T>, inputs, detail::loss_attributes(reduction, rows), std::move(extra),
+      where);
 }
 
 namespace {
@@ -139,7 +139,7 @@ void nll_loss_backward(Node<T>& node, Array<T>& grad_out) {
 
 template <class T>
 Tensor<T> nll_loss(const Tensor<T>& log_probs, std::span<const std::size_t> targets,
-                   Reduction reduction) {
+                   Reduction reduction, SourceLocation where) {
   const auto& shape = log_probs.shape();
   check_class_targets("nll_loss", "log_probs", shape, targets, reduction);
   const std::size_t rows = shape[0];
@@ -156,15 +156,18 @@ Tensor<T> nll_loss(const Tensor<T>& log_probs, std::span<const std::size_t> targ
     extra = std::make_unique<NodeExtra<T>>();
     extra->indices.assign(targets.begin(), targets.end());
   }
-  return Tape<T>::current().record("nll_loss", detail::reduce_losses(std::move(losses), reduction),
-                                   nll_loss_backward<T>, inputs,
-                                   detail::loss_attributes(reduction, rows), std::move(extra));
+  return Tape<T>::current().record(
+      "nll_loss", detail::reduce_losses(std::move(losses), reduction), nll_loss_backward<T>, inputs,
+      detail::loss_attributes(reduction, rows), std::move(extra), where);
 }
 
-template Tensor<float> cross_entropy(const Tensor<float>&, std::span<const std::size_t>, Reduction);
+template Tensor<float> cross_entropy(const Tensor<float>&, std::span<const std::size_t>, Reduction,
+                                     SourceLocation);
 template Tensor<double> cross_entropy(const Tensor<double>&, std::span<const std::size_t>,
-                                      Reduction);
-template Tensor<float> nll_loss(const Tensor<float>&, std::span<const std::size_t>, Reduction);
-template Tensor<double> nll_loss(const Tensor<double>&, std::span<const std::size_t>, Reduction);
+                                      Reduction, SourceLocation);
+template Tensor<float> nll_loss(const Tensor<float>&, std::span<const std::size_t>, Reduction,
+                                SourceLocation);
+template Tensor<double> nll_loss(const Tensor<double>&, std::span<const std::size_t>, Reduction,
+                                 SourceLocation);
 
 }  // namespace tapegrad

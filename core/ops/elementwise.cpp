@@ -24,9 +24,10 @@ void check_broadcast(const char* op, const Tensor<T>& lhs, const Tensor<T>& rhs)
 
 template <class T>
 Tensor<T> record_binary(const char* op, const Tensor<T>& lhs, const Tensor<T>& rhs,
-                        Array<T>&& value, typename Node<T>::Backward backward) {
+                        Array<T>&& value, typename Node<T>::Backward backward,
+                        SourceLocation where) {
   const Tensor<T>* inputs[] = {&lhs, &rhs};
-  return Tape<T>::current().record(op, std::move(value), backward, inputs);
+  return Tape<T>::current().record(op, std::move(value), backward, inputs, {}, nullptr, where);
 }
 
 // Returns a^b with numpy broadcasting, through std::pow per element. The
@@ -115,76 +116,81 @@ void neg_backward(Node<T>& node, Array<T>& grad_out) {
 }  // namespace
 
 template <class T>
-Tensor<T> add(const Tensor<T>& lhs, const Tensor<T>& rhs) {
+Tensor<T> add(const Tensor<T>& lhs, const Tensor<T>& rhs, SourceLocation where) {
   check_broadcast("add", lhs, rhs);
-  return record_binary("add", lhs, rhs, Array<T>(lhs.value() + rhs.value()), add_backward<T>);
+  return record_binary("add", lhs, rhs, Array<T>(lhs.value() + rhs.value()), add_backward<T>,
+                       where);
 }
 
 template <class T>
-Tensor<T> sub(const Tensor<T>& lhs, const Tensor<T>& rhs) {
+Tensor<T> sub(const Tensor<T>& lhs, const Tensor<T>& rhs, SourceLocation where) {
   check_broadcast("sub", lhs, rhs);
-  return record_binary("sub", lhs, rhs, Array<T>(lhs.value() - rhs.value()), sub_backward<T>);
+  return record_binary("sub", lhs, rhs, Array<T>(lhs.value() - rhs.value()), sub_backward<T>,
+                       where);
 }
 
 template <class T>
-Tensor<T> mul(const Tensor<T>& lhs, const Tensor<T>& rhs) {
+Tensor<T> mul(const Tensor<T>& lhs, const Tensor<T>& rhs, SourceLocation where) {
   check_broadcast("mul", lhs, rhs);
-  return record_binary("mul", lhs, rhs, Array<T>(lhs.value() * rhs.value()), mul_backward<T>);
+  return record_binary("mul", lhs, rhs, Array<T>(lhs.value() * rhs.value()), mul_backward<T>,
+                       where);
 }
 
 template <class T>
-Tensor<T> div(const Tensor<T>& lhs, const Tensor<T>& rhs) {
+Tensor<T> div(const Tensor<T>& lhs, const Tensor<T>& rhs, SourceLocation where) {
   check_broadcast("div", lhs, rhs);
-  return record_binary("div", lhs, rhs, Array<T>(lhs.value() / rhs.value()), div_backward<T>);
+  return record_binary("div", lhs, rhs, Array<T>(lhs.value() / rhs.value()), div_backward<T>,
+                       where);
 }
 
 template <class T>
-Tensor<T> pow(const Tensor<T>& lhs, const Tensor<T>& rhs) {
+Tensor<T> pow(const Tensor<T>& lhs, const Tensor<T>& rhs, SourceLocation where) {
   check_broadcast("pow", lhs, rhs);
   return record_binary("pow", lhs, rhs, elementwise_pow<T>(lhs.value(), rhs.value()),
-                       pow_backward<T>);
+                       pow_backward<T>, where);
 }
 
 template <class T>
-Tensor<T> maximum(const Tensor<T>& lhs, const Tensor<T>& rhs) {
+Tensor<T> maximum(const Tensor<T>& lhs, const Tensor<T>& rhs, SourceLocation where) {
   check_broadcast("maximum", lhs, rhs);
   const Array<T>& a = lhs.value();
   const Array<T>& b = rhs.value();
   // NaN compares false both ways, so `a > b || a != a` propagates NaN from either side.
   Array<T> value = xt::where(a > b || xt::isnan(a), a, b);
-  return record_binary("maximum", lhs, rhs, std::move(value), maximum_backward<T>);
+  return record_binary("maximum", lhs, rhs, std::move(value), maximum_backward<T>, where);
 }
 
 template <class T>
-Tensor<T> minimum(const Tensor<T>& lhs, const Tensor<T>& rhs) {
+Tensor<T> minimum(const Tensor<T>& lhs, const Tensor<T>& rhs, SourceLocation where) {
   check_broadcast("minimum", lhs, rhs);
   const Array<T>& a = lhs.value();
   const Array<T>& b = rhs.value();
   Array<T> value = xt::where(a < b || xt::isnan(a), a, b);
-  return record_binary("minimum", lhs, rhs, std::move(value), minimum_backward<T>);
+  return record_binary("minimum", lhs, rhs, std::move(value), minimum_backward<T>, where);
 }
 
 template <class T>
-Tensor<T> neg(const Tensor<T>& x) {
+Tensor<T> neg(const Tensor<T>& x, SourceLocation where) {
   const Tensor<T>* inputs[] = {&x};
-  return Tape<T>::current().record("neg", Array<T>(-x.value()), neg_backward<T>, inputs);
+  return Tape<T>::current().record("neg", Array<T>(-x.value()), neg_backward<T>, inputs, {},
+                                   nullptr, where);
 }
 
-template Tensor<float> add(const Tensor<float>&, const Tensor<float>&);
-template Tensor<double> add(const Tensor<double>&, const Tensor<double>&);
-template Tensor<float> sub(const Tensor<float>&, const Tensor<float>&);
-template Tensor<double> sub(const Tensor<double>&, const Tensor<double>&);
-template Tensor<float> mul(const Tensor<float>&, const Tensor<float>&);
-template Tensor<double> mul(const Tensor<double>&, const Tensor<double>&);
-template Tensor<float> div(const Tensor<float>&, const Tensor<float>&);
-template Tensor<double> div(const Tensor<double>&, const Tensor<double>&);
-template Tensor<float> pow(const Tensor<float>&, const Tensor<float>&);
-template Tensor<double> pow(const Tensor<double>&, const Tensor<double>&);
-template Tensor<float> maximum(const Tensor<float>&, const Tensor<float>&);
-template Tensor<double> maximum(const Tensor<double>&, const Tensor<double>&);
-template Tensor<float> minimum(const Tensor<float>&, const Tensor<float>&);
-template Tensor<double> minimum(const Tensor<double>&, const Tensor<double>&);
-template Tensor<float> neg(const Tensor<float>&);
-template Tensor<double> neg(const Tensor<double>&);
+template Tensor<float> add(const Tensor<float>&, const Tensor<float>&, SourceLocation);
+template Tensor<double> add(const Tensor<double>&, const Tensor<double>&, SourceLocation);
+template Tensor<float> sub(const Tensor<float>&, const Tensor<float>&, SourceLocation);
+template Tensor<double> sub(const Tensor<double>&, const Tensor<double>&, SourceLocation);
+template Tensor<float> mul(const Tensor<float>&, const Tensor<float>&, SourceLocation);
+template Tensor<double> mul(const Tensor<double>&, const Tensor<double>&, SourceLocation);
+template Tensor<float> div(const Tensor<float>&, const Tensor<float>&, SourceLocation);
+template Tensor<double> div(const Tensor<double>&, const Tensor<double>&, SourceLocation);
+template Tensor<float> pow(const Tensor<float>&, const Tensor<float>&, SourceLocation);
+template Tensor<double> pow(const Tensor<double>&, const Tensor<double>&, SourceLocation);
+template Tensor<float> maximum(const Tensor<float>&, const Tensor<float>&, SourceLocation);
+template Tensor<double> maximum(const Tensor<double>&, const Tensor<double>&, SourceLocation);
+template Tensor<float> minimum(const Tensor<float>&, const Tensor<float>&, SourceLocation);
+template Tensor<double> minimum(const Tensor<double>&, const Tensor<double>&, SourceLocation);
+template Tensor<float> neg(const Tensor<float>&, SourceLocation);
+template Tensor<double> neg(const Tensor<double>&, SourceLocation);
 
 }  // namespace tapegrad

@@ -7,75 +7,93 @@
 #pragma once
 
 #include <tapegrad/core/ops/operands.hpp>
+#include <tapegrad/core/source_location.hpp>
 
 namespace tapegrad {
 
 template <class T>
-Tensor<T> add(const Tensor<T>& lhs, const Tensor<T>& rhs);
+Tensor<T> add(const Tensor<T>& lhs, const Tensor<T>& rhs,
+              SourceLocation where = SourceLocation::current());
 template <class T>
-Tensor<T> sub(const Tensor<T>& lhs, const Tensor<T>& rhs);
+Tensor<T> sub(const Tensor<T>& lhs, const Tensor<T>& rhs,
+              SourceLocation where = SourceLocation::current());
 template <class T>
-Tensor<T> mul(const Tensor<T>& lhs, const Tensor<T>& rhs);
+Tensor<T> mul(const Tensor<T>& lhs, const Tensor<T>& rhs,
+              SourceLocation where = SourceLocation::current());
 template <class T>
-Tensor<T> div(const Tensor<T>& lhs, const Tensor<T>& rhs);
+Tensor<T> div(const Tensor<T>& lhs, const Tensor<T>& rhs,
+              SourceLocation where = SourceLocation::current());
 /// lhs ** rhs. At lhs = 0 the gradient for rhs is 0 where rhs >= 0, as in
 /// PyTorch, instead of 0 * log(0) = NaN.
 template <class T>
-Tensor<T> pow(const Tensor<T>& lhs, const Tensor<T>& rhs);
+Tensor<T> pow(const Tensor<T>& lhs, const Tensor<T>& rhs,
+              SourceLocation where = SourceLocation::current());
 /// Elementwise max. At ties each operand gets half the gradient, as in
 /// PyTorch's torch.maximum. A NaN in either operand gives NaN.
 template <class T>
-Tensor<T> maximum(const Tensor<T>& lhs, const Tensor<T>& rhs);
+Tensor<T> maximum(const Tensor<T>& lhs, const Tensor<T>& rhs,
+                  SourceLocation where = SourceLocation::current());
 /// Elementwise min, with ties and NaN handled as in `maximum`.
 template <class T>
-Tensor<T> minimum(const Tensor<T>& lhs, const Tensor<T>& rhs);
+Tensor<T> minimum(const Tensor<T>& lhs, const Tensor<T>& rhs,
+                  SourceLocation where = SourceLocation::current());
 template <class T>
-Tensor<T> neg(const Tensor<T>& x);
+Tensor<T> neg(const Tensor<T>& x, SourceLocation where = SourceLocation::current());
 
 template <class L, class R>
   requires TensorAndScalar<L, R>
-auto add(const L& lhs, const R& rhs) {
+auto add(const L& lhs, const R& rhs,
+         SourceLocation where = SourceLocation::current()) {
   using T = operand_element_t<L, R>;
-  return add(as_operand<T>(lhs), as_operand<T>(rhs));
+  return add(as_operand<T>(lhs), as_operand<T>(rhs), where);
 }
 template <class L, class R>
   requires TensorAndScalar<L, R>
-auto sub(const L& lhs, const R& rhs) {
+auto sub(const L& lhs, const R& rhs,
+         SourceLocation where = SourceLocation::current()) {
   using T = operand_element_t<L, R>;
-  return sub(as_operand<T>(lhs), as_operand<T>(rhs));
+  return sub(as_operand<T>(lhs), as_operand<T>(rhs), where);
 }
 template <class L, class R>
   requires TensorAndScalar<L, R>
-auto mul(const L& lhs, const R& rhs) {
+auto mul(const L& lhs, const R& rhs,
+         SourceLocation where = SourceLocation::current()) {
   using T = operand_element_t<L, R>;
-  return mul(as_operand<T>(lhs), as_operand<T>(rhs));
+  return mul(as_operand<T>(lhs), as_operand<T>(rhs), where);
 }
 template <class L, class R>
   requires TensorAndScalar<L, R>
-auto div(const L& lhs, const R& rhs) {
+auto div(const L& lhs, const R& rhs,
+         SourceLocation where = SourceLocation::current()) {
   using T = operand_element_t<L, R>;
-  return div(as_operand<T>(lhs), as_operand<T>(rhs));
+  return div(as_operand<T>(lhs), as_operand<T>(rhs), where);
 }
 template <class L, class R>
   requires TensorAndScalar<L, R>
-auto pow(const L& lhs, const R& rhs) {
+auto pow(const L& lhs, const R& rhs,
+         SourceLocation where = SourceLocation::current()) {
   using T = operand_element_t<L, R>;
-  return pow(as_operand<T>(lhs), as_operand<T>(rhs));
+  return pow(as_operand<T>(lhs), as_operand<T>(rhs), where);
 }
 template <class L, class R>
   requires TensorAndScalar<L, R>
-auto maximum(const L& lhs, const R& rhs) {
+auto maximum(const L& lhs, const R& rhs,
+             SourceLocation where = SourceLocation::current()) {
   using T = operand_element_t<L, R>;
-  return maximum(as_operand<T>(lhs), as_operand<T>(rhs));
+  return maximum(as_operand<T>(lhs), as_operand<T>(rhs), where);
 }
 template <class L, class R>
   requires TensorAndScalar<L, R>
-auto minimum(const L& lhs, const R& rhs) {
+auto minimum(const L& lhs, const R& rhs,
+             SourceLocation where = SourceLocation::current()) {
   using T = operand_element_t<L, R>;
-  return minimum(as_operand<T>(lhs), as_operand<T>(rhs));
+  return minimum(as_operand<T>(lhs), as_operand<T>(rhs), where);
 }
 
 /// Operators for tensors, and for a tensor with a plain number on either side.
+/// An operator cannot take a `SourceLocation`, so anomaly mode reports
+/// the ops they record at a line of this header. Call add(), sub(), mul() or
+/// div() to have it report your own line.
 template <class L, class R>
   requires(is_tensor_v<L> || is_tensor_v<R>)
 auto operator+(const L& lhs, const R& rhs) {

@@ -100,7 +100,8 @@ void transpose_backward(Node<T>& node, Array<T>& grad_out) {
 }  // namespace
 
 template <class T>
-Tensor<T> matmul(const Tensor<T>& lhs, const Tensor<T>& rhs, Transpose transpose) {
+Tensor<T> matmul(const Tensor<T>& lhs, const Tensor<T>& rhs, Transpose transpose,
+                 SourceLocation where) {
   const bool ta = transpose == Transpose::lhs || transpose == Transpose::both;
   const bool tb = transpose == Transpose::rhs || transpose == Transpose::both;
   const auto& a_shape = lhs.shape();
@@ -138,23 +139,25 @@ Tensor<T> matmul(const Tensor<T>& lhs, const Tensor<T>& rhs, Transpose transpose
   attributes.flags = (ta ? lhs_transposed : 0) | (tb ? rhs_transposed : 0);
   const Tensor<T>* inputs[] = {&lhs, &rhs};
   return Tape<T>::current().record("matmul", std::move(value), matmul_backward<T>, inputs,
-                                   attributes);
+                                   attributes, nullptr, where);
 }
 
 template <class T>
-Tensor<T> transpose(const Tensor<T>& x) {
+Tensor<T> transpose(const Tensor<T>& x, SourceLocation where) {
   if (x.dim() != 2) {
     throw std::invalid_argument("transpose: needs a 2-D tensor, got shape " +
                                 format_shape(x.shape()));
   }
   const Tensor<T>* inputs[] = {&x};
   return Tape<T>::current().record("transpose", Array<T>(xt::transpose(x.value())),
-                                   transpose_backward<T>, inputs);
+                                   transpose_backward<T>, inputs, {}, nullptr, where);
 }
 
-template Tensor<float> matmul(const Tensor<float>&, const Tensor<float>&, Transpose);
-template Tensor<double> matmul(const Tensor<double>&, const Tensor<double>&, Transpose);
-template Tensor<float> transpose(const Tensor<float>&);
-template Tensor<double> transpose(const Tensor<double>&);
+template Tensor<float> matmul(const Tensor<float>&, const Tensor<float>&, Transpose,
+                              SourceLocation);
+template Tensor<double> matmul(const Tensor<double>&, const Tensor<double>&, Transpose,
+                               SourceLocation);
+template Tensor<float> transpose(const Tensor<float>&, SourceLocation);
+template Tensor<double> transpose(const Tensor<double>&, SourceLocation);
 
 }  // namespace tapegrad

@@ -4,6 +4,7 @@
 // columns of the right operand.
 #pragma once
 
+#include <tapegrad/core/source_location.hpp>
 #include <tapegrad/core/tensor.hpp>
 
 namespace tapegrad {
@@ -22,10 +23,11 @@ enum class Transpose { none, lhs, rhs, both };
 /// Raises `std::invalid_argument` naming both shapes when K differs or a rank
 /// is not 1 or 2.
 template <class T>
-Tensor<T> matmul(const Tensor<T>& lhs, const Tensor<T>& rhs, Transpose transpose = Transpose::none);
+Tensor<T> matmul(const Tensor<T>& lhs, const Tensor<T>& rhs, Transpose transpose = Transpose::none,
+                 SourceLocation where = SourceLocation::current());
 
 /// Swaps the two dimensions of a 2-D tensor: [N, M] -> [M, N].
 template <class T>
-Tensor<T> transpose(const Tensor<T>& x);
+Tensor<T> transpose(const Tensor<T>& x, SourceLocation where = SourceLocation::current());
 
 }  // namespace tapegrad

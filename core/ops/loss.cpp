@@ -66,15 +66,16 @@ void mse_loss_backward(Node<T>& node, Array<T>& grad_out) {
 }  // namespace
 
 template <class T>
-Tensor<T> mse_loss(const Tensor<T>& prediction, const Tensor<T>& target, Reduction reduction) {
+Tensor<T> mse_loss(const Tensor<T>& prediction, const Tensor<T>& target, Reduction reduction,
+                   SourceLocation where) {
   check_same_shape("mse_loss", "prediction", prediction, target);
   detail::check_mean_count("mse_loss", "prediction", prediction.shape(), prediction.size(),
                            reduction);
   Array<T> losses = xt::square(prediction.value() - target.value());
   const Tensor<T>* inputs[] = {&prediction, &target};
-  return Tape<T>::current().record("mse_loss", detail::reduce_losses(std::move(losses), reduction),
-                                   mse_loss_backward<T>, inputs,
-                                   detail::loss_attributes(reduction, prediction.size()));
+  return Tape<T>::current().record(
+      "mse_loss", detail::reduce_losses(std::move(losses), reduction), mse_loss_backward<T>, inputs,
+      detail::loss_attributes(reduction, prediction.size()), nullptr, where);
 }
 
 namespace {
@@ -95,7 +96,7 @@ void binary_cross_entropy_with_logits_backward(Node<T>& node, Array<T>& grad_out
 
 template <class T>
 Tensor<T> binary_cross_entropy_with_logits(const Tensor<T>& logits, const Tensor<T>& target,
-                                           Reduction reduction) {
+                                           Reduction reduction, SourceLocation where) {
   constexpr const char* op = "binary_cross_entropy_with_logits";
   check_same_shape(op, "logits", logits, target);
   detail::check_mean_count(op, "logits", logits.shape(), logits.size(), reduction);
@@ -113,14 +114,18 @@ Tensor<T> binary_cross_entropy_with_logits(const Tensor<T>& logits, const Tensor
   const Tensor<T>* inputs[] = {&logits, &target};
   return Tape<T>::current().record(op, detail::reduce_losses(std::move(losses), reduction),
                                    binary_cross_entropy_with_logits_backward<T>, inputs,
-                                   detail::loss_attributes(reduction, logits.size()));
+                                   detail::loss_attributes(reduction, logits.size()), nullptr,
+                                   where);
 }
 
-template Tensor<float> mse_loss(const Tensor<float>&, const Tensor<float>&, Reduction);
-template Tensor<double> mse_loss(const Tensor<double>&, const Tensor<double>&, Reduction);
+template Tensor<float> mse_loss(const Tensor<float>&, const Tensor<float>&, Reduction,
+                                SourceLocation);
+template Tensor<double> mse_loss(const Tensor<double>&, const Tensor<double>&, Reduction,
+                                 SourceLocation);
 template Tensor<float> binary_cross_entropy_with_logits(const Tensor<float>&, const Tensor<float>&,
-                                                        Reduction);
+                                                        Reduction, SourceLocation);
 template Tensor<double> binary_cross_entropy_with_logits(const Tensor<double>&,
-                                                         const Tensor<double>&, Reduction);
+                                                         const Tensor<double>&, Reduction,
+                                                         SourceLocation);
 
 }  // namespace tapegrad

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <span>
 
+#include <tapegrad/core/source_location.hpp>
 #include <tapegrad/core/tensor.hpp>
 
 namespace tapegrad {
@@ -25,12 +26,14 @@ enum class Reduction { mean, sum, none };
 /// exp(x) / sum(exp(x)) along `axis`, computed with the lane maximum
 /// subtracted first. Shapes: the output has the input's shape.
 template <class T>
-Tensor<T> softmax(const Tensor<T>& x, std::int64_t axis = -1);
+Tensor<T> softmax(const Tensor<T>& x, std::int64_t axis = -1,
+                  SourceLocation where = SourceLocation::current());
 
 /// x - log(sum(exp(x))) along `axis`, by the log-sum-exp trick. A -inf
 /// logit gives -inf. Shapes: the output has the input's shape.
 template <class T>
-Tensor<T> log_softmax(const Tensor<T>& x, std::int64_t axis = -1);
+Tensor<T> log_softmax(const Tensor<T>& x, std::int64_t axis = -1,
+                      SourceLocation where = SourceLocation::current());
 
 /// Cross-entropy of logits [N, C] against class indices [N]: the mean (by
 /// default) of -log_softmax(logits)[i, target_i]. The same as
@@ -40,20 +43,23 @@ Tensor<T> log_softmax(const Tensor<T>& x, std::int64_t axis = -1);
 /// outside [0, C).
 template <class T>
 Tensor<T> cross_entropy(const Tensor<T>& logits, std::span<const std::size_t> targets,
-                        Reduction reduction = Reduction::mean);
+                        Reduction reduction = Reduction::mean,
+                        SourceLocation where = SourceLocation::current());
 
 /// Negative log-likelihood of log-probabilities [N, C] against class indices
 /// [N]: the mean (by default) of -log_probs[i, target_i]. Raises as
 /// `cross_entropy` does.
 template <class T>
 Tensor<T> nll_loss(const Tensor<T>& log_probs, std::span<const std::size_t> targets,
-                   Reduction reduction = Reduction::mean);
+                   Reduction reduction = Reduction::mean,
+                   SourceLocation where = SourceLocation::current());
 
 /// Mean (by default) of (prediction - target)^2 over every element. Shapes
 /// must match exactly; both operands may require grad.
 template <class T>
 Tensor<T> mse_loss(const Tensor<T>& prediction, const Tensor<T>& target,
-                   Reduction reduction = Reduction::mean);
+                   Reduction reduction = Reduction::mean,
+                   SourceLocation where = SourceLocation::current());
 
 /// Binary cross-entropy of logits against targets in [0, 1], computed as
 /// max(x, 0) - x * t + log(1 + exp(-|x|)). Shapes must match exactly; both
@@ -61,6 +67,7 @@ Tensor<T> mse_loss(const Tensor<T>& prediction, const Tensor<T>& target,
 /// target 0, gives loss 0 and logit gradient 0 (PyTorch 1.13 gives NaN).
 template <class T>
 Tensor<T> binary_cross_entropy_with_logits(const Tensor<T>& logits, const Tensor<T>& target,
-                                           Reduction reduction = Reduction::mean);
+                                           Reduction reduction = Reduction::mean,
+                                           SourceLocation where = SourceLocation::current());
 
 }  // namespace tapegrad

@@ -99,9 +99,11 @@ NodeAttributes axis_attributes(std::size_t axis) {
 
 template <class T>
 Tensor<T> record_reduction(const char* op, const Tensor<T>& x, Array<T>&& value,
-                           typename Node<T>::Backward backward, NodeAttributes attributes = {}) {
+                           typename Node<T>::Backward backward, SourceLocation where,
+                           NodeAttributes attributes = {}) {
   const Tensor<T>* inputs[] = {&x};
-  return Tape<T>::current().record(op, std::move(value), backward, inputs, attributes);
+  return Tape<T>::current().record(op, std::move(value), backward, inputs, attributes, nullptr,
+                                   where);
 }
 
 // Returns scale * (sum over the extent dimension), shaped `shape`. Sums
@@ -237,62 +239,62 @@ void max_axis_backward(Node<T>& node, Array<T>& grad_out) {
 }  // namespace
 
 template <class T>
-Tensor<T> sum(const Tensor<T>& x) {
+Tensor<T> sum(const Tensor<T>& x, SourceLocation where) {
   Array<T> value = sum_over(x.value(), split_all(x.size()), 1.0, Shape{});
-  return record_reduction("sum", x, std::move(value), sum_all_backward<T>);
+  return record_reduction("sum", x, std::move(value), sum_all_backward<T>, where);
 }
 
 template <class T>
-Tensor<T> sum(const Tensor<T>& x, std::int64_t axis, KeepDims keepdims) {
+Tensor<T> sum(const Tensor<T>& x, std::int64_t axis, KeepDims keepdims, SourceLocation where) {
   if (x.dim() == 0) {
     check_scalar_axis("sum", axis);
-    return sum(x);
+    return sum(x, where);
   }
   const std::size_t index = normalize_axis("sum", axis, x.shape());
   Array<T> value = sum_over(x.value(), split_at(x.shape(), index), 1.0,
                             reduced_shape(x.shape(), index, keepdims));
-  return record_reduction("sum", x, std::move(value), sum_axis_backward<T>,
+  return record_reduction("sum", x, std::move(value), sum_axis_backward<T>, where,
                           axis_attributes(index));
 }
 
 template <class T>
-Tensor<T> mean(const Tensor<T>& x) {
+Tensor<T> mean(const Tensor<T>& x, SourceLocation where) {
   // An empty x gives 0 * (1 / 0) = NaN, as torch.mean does.
   const double scale = 1.0 / static_cast<double>(x.size());
   Array<T> value = sum_over(x.value(), split_all(x.size()), scale, Shape{});
-  return record_reduction("mean", x, std::move(value), mean_all_backward<T>);
+  return record_reduction("mean", x, std::move(value), mean_all_backward<T>, where);
 }
 
 template <class T>
-Tensor<T> mean(const Tensor<T>& x, std::int64_t axis, KeepDims keepdims) {
+Tensor<T> mean(const Tensor<T>& x, std::int64_t axis, KeepDims keepdims, SourceLocation where) {
   if (x.dim() == 0) {
     check_scalar_axis("mean", axis);
-    return mean(x);
+    return mean(x, where);
   }
   const std::size_t index = normalize_axis("mean", axis, x.shape());
   const AxisSplit split = split_at(x.shape(), index);
   const double scale = 1.0 / static_cast<double>(split.extent);
   Array<T> value = sum_over(x.value(), split, scale, reduced_shape(x.shape(), index, keepdims));
-  return record_reduction("mean", x, std::move(value), mean_axis_backward<T>,
+  return record_reduction("mean", x, std::move(value), mean_axis_backward<T>, where,
                           axis_attributes(index));
 }
 
 template <class T>
-Tensor<T> max(const Tensor<T>& x) {
+Tensor<T> max(const Tensor<T>& x, SourceLocation where) {
   if (x.size() == 0) {
     throw std::invalid_argument("max: the tensor of shape " + format_shape(x.shape()) +
                                 " has no elements, so it has no maximum; reduce over a "
                                 "nonzero axis with max(x, axis) or check the input");
   }
   Array<T> value = max_over(x.value(), split_all(x.size()), Shape{});
-  return record_reduction("max", x, std::move(value), max_all_backward<T>);
+  return record_reduction("max", x, std::move(value), max_all_backward<T>, where);
 }
 
 template <class T>
-Tensor<T> max(const Tensor<T>& x, std::int64_t axis, KeepDims keepdims) {
+Tensor<T> max(const Tensor<T>& x, std::int64_t axis, KeepDims keepdims, SourceLocation where) {
   if (x.dim() == 0) {
     check_scalar_axis("max", axis);
-    return max(x);
+    return max(x, where);
   }
   const auto& shape = x.shape();
   const std::size_t index = normalize_axis("max", axis, shape);
@@ -303,21 +305,21 @@ Tensor<T> max(const Tensor<T>& x, std::int64_t axis, KeepDims keepdims) {
   }
   Array<T> value =
       max_over(x.value(), split_at(shape, index), reduced_shape(shape, index, keepdims));
-  return record_reduction("max", x, std::move(value), max_axis_backward<T>,
+  return record_reduction("max", x, std::move(value), max_axis_backward<T>, where,
                           axis_attributes(index));
 }
 
-template Tensor<float> sum(const Tensor<float>&);
-template Tensor<double> sum(const Tensor<double>&);
-template Tensor<float> sum(const Tensor<float>&, std::int64_t, KeepDims);
-template Tensor<double> sum(const Tensor<double>&, std::int64_t, KeepDims);
-template Tensor<float> mean(const Tensor<float>&);
-template Tensor<double> mean(const Tensor<double>&);
-template Tensor<float> mean(const Tensor<float>&, std::int64_t, KeepDims);
-template Tensor<double> mean(const Tensor<double>&, std::int64_t, KeepDims);
-template Tensor<float> max(const Tensor<float>&);
-template Tensor<double> max(const Tensor<double>&);
-template Tensor<float> max(const Tensor<float>&, std::int64_t, KeepDims);
-template Tensor<double> max(const Tensor<double>&, std::int64_t, KeepDims);
+template Tensor<float> sum(const Tensor<float>&, SourceLocation);
+template Tensor<double> sum(const Tensor<double>&, SourceLocation);
+template Tensor<float> sum(const Tensor<float>&, std::int64_t, KeepDims, SourceLocation);
+template Tensor<double> sum(const Tensor<double>&, std::int64_t, KeepDims, SourceLocation);
+template Tensor<float> mean(const Tensor<float>&, SourceLocation);
+template Tensor<double> mean(const Tensor<double>&, SourceLocation);
+template Tensor<float> mean(const Tensor<float>&, std::int64_t, KeepDims, SourceLocation);
+template Tensor<double> mean(const Tensor<double>&, std::int64_t, KeepDims, SourceLocation);
+template Tensor<float> max(const Tensor<float>&, SourceLocation);
+template Tensor<double> max(const Tensor<double>&, SourceLocation);
+template Tensor<float> max(const Tensor<float>&, std::int64_t, KeepDims, SourceLocation);
+template Tensor<double> max(const Tensor<double>&, std::int64_t, KeepDims, SourceLocation);
 
 }  // namespace tapegrad

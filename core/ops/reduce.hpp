@@ -15,6 +15,7 @@
 
 #include <cstdint>
 
+#include <tapegrad/core/source_location.hpp>
 #include <tapegrad/core/tensor.hpp>
 
 namespace tapegrad {
@@ -23,20 +24,23 @@ namespace tapegrad {
 enum class KeepDims { no, yes };
 
 template <class T>
-Tensor<T> sum(const Tensor<T>& x);
+Tensor<T> sum(const Tensor<T>& x, SourceLocation where = SourceLocation::current());
 template <class T>
-Tensor<T> sum(const Tensor<T>& x, std::int64_t axis, KeepDims keepdims = KeepDims::no);
+Tensor<T> sum(const Tensor<T>& x, std::int64_t axis, KeepDims keepdims = KeepDims::no,
+              SourceLocation where = SourceLocation::current());
 template <class T>
-Tensor<T> mean(const Tensor<T>& x);
+Tensor<T> mean(const Tensor<T>& x, SourceLocation where = SourceLocation::current());
 template <class T>
-Tensor<T> mean(const Tensor<T>& x, std::int64_t axis, KeepDims keepdims = KeepDims::no);
+Tensor<T> mean(const Tensor<T>& x, std::int64_t axis, KeepDims keepdims = KeepDims::no,
+               SourceLocation where = SourceLocation::current());
 /// Maximum. When several entries tie for the maximum, the gradient is split
 /// equally among them, as torch.amax does. A NaN among the reduced entries
 /// makes that maximum NaN, and the gradient of each of those entries NaN, as
 /// in torch.amax.
 template <class T>
-Tensor<T> max(const Tensor<T>& x);
+Tensor<T> max(const Tensor<T>& x, SourceLocation where = SourceLocation::current());
 template <class T>
-Tensor<T> max(const Tensor<T>& x, std::int64_t axis, KeepDims keepdims = KeepDims::no);
+Tensor<T> max(const Tensor<T>& x, std::int64_t axis, KeepDims keepdims = KeepDims::no,
+              SourceLocation where = SourceLocation::current());
 
 }  // namespace tapegrad

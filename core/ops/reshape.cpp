@@ -87,22 +87,25 @@ void reshape_backward(Node<T>& node, Array<T>& grad_out) {
 }
 
 template <class T>
-Tensor<T> record_reshape(const char* op, const Tensor<T>& x, const Shape& shape) {
+Tensor<T> record_reshape(const char* op, const Tensor<T>& x, const Shape& shape,
+                         SourceLocation where) {
   Array<T> value = x.value();
   value.reshape(shape);
   const Tensor<T>* inputs[] = {&x};
-  return Tape<T>::current().record(op, std::move(value), reshape_backward<T>, inputs);
+  return Tape<T>::current().record(op, std::move(value), reshape_backward<T>, inputs, {}, nullptr,
+                                   where);
 }
 
 }  // namespace
 
 template <class T>
-Tensor<T> reshape(const Tensor<T>& x, const std::vector<std::int64_t>& shape) {
-  return record_reshape("reshape", x, resolve_reshape(shape, x.shape()));
+Tensor<T> reshape(const Tensor<T>& x, const std::vector<std::int64_t>& shape,
+                  SourceLocation where) {
+  return record_reshape("reshape", x, resolve_reshape(shape, x.shape()), where);
 }
 
 template <class T>
-Tensor<T> flatten(const Tensor<T>& x, std::int64_t start_axis) {
+Tensor<T> flatten(const Tensor<T>& x, std::int64_t start_axis, SourceLocation where) {
   const auto& input = x.shape();
   if (input.empty()) {
     // A 0-D tensor flattens to [1], as in torch.flatten; axis 0 and -1 both name it.
@@ -110,7 +113,7 @@ Tensor<T> flatten(const Tensor<T>& x, std::int64_t start_axis) {
       throw std::invalid_argument("flatten: start_axis " + std::to_string(start_axis) +
                                   " is out of range for a 0-D tensor (shape []); pass 0");
     }
-    return record_reshape("flatten", x, Shape{1});
+    return record_reshape("flatten", x, Shape{1}, where);
   }
   const std::size_t start = detail::resolve_axis("flatten", start_axis, input);
   Shape shape(input.begin(), input.begin() + static_cast<std::ptrdiff_t>(start));
@@ -119,12 +122,14 @@ Tensor<T> flatten(const Tensor<T>& x, std::int64_t start_axis) {
     collapsed *= input[axis];
   }
   shape.push_back(collapsed);
-  return record_reshape("flatten", x, shape);
+  return record_reshape("flatten", x, shape, where);
 }
 
-template Tensor<float> reshape(const Tensor<float>&, const std::vector<std::int64_t>&);
-template Tensor<double> reshape(const Tensor<double>&, const std::vector<std::int64_t>&);
-template Tensor<float> flatten(const Tensor<float>&, std::int64_t);
-template Tensor<double> flatten(const Tensor<double>&, std::int64_t);
+template Tensor<float> reshape(const Tensor<float>&, const std::vector<std::int64_t>&,
+                               SourceLocation);
+template Tensor<double> reshape(const Tensor<double>&, const std::vector<std::int64_t>&,
+                                SourceLocation);
+template Tensor<float> flatten(const Tensor<float>&, std::int64_t, SourceLocation);
+template Tensor<double> flatten(const Tensor<double>&, std::int64_t, SourceLocation);
 
 }  // namespace tapegrad

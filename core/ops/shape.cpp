@@ -43,7 +43,7 @@ void concat_backward(Node<T>& node, Array<T>& grad_out) {
 }  // namespace
 
 template <class T>
-Tensor<T> concat(const std::vector<Tensor<T>>& tensors, std::int64_t axis) {
+Tensor<T> concat(const std::vector<Tensor<T>>& tensors, std::int64_t axis, SourceLocation where) {
   if (tensors.empty()) {
     throw std::invalid_argument("concat: got no tensors; pass at least one");
   }
@@ -90,7 +90,7 @@ Tensor<T> concat(const std::vector<Tensor<T>>& tensors, std::int64_t axis) {
   NodeAttributes attributes;
   attributes.axis = static_cast<std::int64_t>(joined_axis);
   return Tape<T>::current().record("concat", std::move(value), concat_backward<T>, inputs,
-                                   attributes);
+                                   attributes, nullptr, where);
 }
 
 namespace {
@@ -113,7 +113,8 @@ void slice_backward(Node<T>& node, Array<T>& grad_out) {
 }  // namespace
 
 template <class T>
-Tensor<T> slice(const Tensor<T>& x, std::int64_t axis, std::size_t start, std::size_t stop) {
+Tensor<T> slice(const Tensor<T>& x, std::int64_t axis, std::size_t start, std::size_t stop,
+                SourceLocation where) {
   const auto& input = x.shape();
   const std::size_t sliced_axis = detail::resolve_axis("slice", axis, input);
   const std::size_t extent = input[sliced_axis];
@@ -138,8 +139,8 @@ Tensor<T> slice(const Tensor<T>& x, std::int64_t axis, std::size_t start, std::s
   attributes.axis = static_cast<std::int64_t>(sliced_axis);
   attributes.flags = static_cast<std::int64_t>(start);
   const Tensor<T>* inputs[] = {&x};
-  return Tape<T>::current().record("slice", std::move(value), slice_backward<T>, inputs,
-                                   attributes);
+  return Tape<T>::current().record("slice", std::move(value), slice_backward<T>, inputs, attributes,
+                                   nullptr, where);
 }
 
 namespace {
@@ -163,7 +164,7 @@ void select_rows_backward(Node<T>& node, Array<T>& grad_out) {
 }  // namespace
 
 template <class T>
-Tensor<T> select_rows(const Tensor<T>& x, std::span<const std::size_t> rows) {
+Tensor<T> select_rows(const Tensor<T>& x, std::span<const std::size_t> rows, SourceLocation where) {
   const auto& input = x.shape();
   if (input.empty()) {
     throw std::invalid_argument(
@@ -195,14 +196,18 @@ Tensor<T> select_rows(const Tensor<T>& x, std::span<const std::size_t> rows) {
     extra->indices.assign(rows.begin(), rows.end());
   }
   return Tape<T>::current().record("select_rows", std::move(value), select_rows_backward<T>, inputs,
-                                   {}, std::move(extra));
+                                   {}, std::move(extra), where);
 }
 
-template Tensor<float> concat(const std::vector<Tensor<float>>&, std::int64_t);
-template Tensor<double> concat(const std::vector<Tensor<double>>&, std::int64_t);
-template Tensor<float> slice(const Tensor<float>&, std::int64_t, std::size_t, std::size_t);
-template Tensor<double> slice(const Tensor<double>&, std::int64_t, std::size_t, std::size_t);
-template Tensor<float> select_rows(const Tensor<float>&, std::span<const std::size_t>);
-template Tensor<double> select_rows(const Tensor<double>&, std::span<const std::size_t>);
+template Tensor<float> concat(const std::vector<Tensor<float>>&, std::int64_t, SourceLocation);
+template Tensor<double> concat(const std::vector<Tensor<double>>&, std::int64_t, SourceLocation);
+template Tensor<float> slice(const Tensor<float>&, std::int64_t, std::size_t, std::size_t,
+                             SourceLocation);
+template Tensor<double> slice(const Tensor<double>&, std::int64_t, std::size_t, std::size_t,
+                              SourceLocation);
+template Tensor<float> select_rows(const Tensor<float>&, std::span<const std::size_t>,
+                                   SourceLocation);
+template Tensor<double> select_rows(const Tensor<double>&, std::span<const std::size_t>,
+                                    SourceLocation);
 
 }  // namespace tapegrad

@@ -57,7 +57,8 @@ void for_each_lane(const detail::AxisSplit& split, F&& lane) {
 
 template <class T>
 Tensor<T> record_softmax(const char* op, const Tensor<T>& x, std::int64_t axis,
-                         SoftmaxOutput output, typename Node<T>::Backward backward) {
+                         SoftmaxOutput output, typename Node<T>::Backward backward,
+                         SourceLocation where) {
   const auto& shape = x.shape();
   const std::size_t resolved = detail::resolve_axis(op, axis, shape);
   const detail::AxisSplit split = detail::split_at_axis(shape, resolved);
@@ -71,7 +72,8 @@ Tensor<T> record_softmax(const char* op, const Tensor<T>& x, std::int64_t axis,
   NodeAttributes attributes;
   attributes.axis = static_cast<std::int64_t>(resolved);
   const Tensor<T>* inputs[] = {&x};
-  return Tape<T>::current().record(op, std::move(value), backward, inputs, attributes);
+  return Tape<T>::current().record(op, std::move(value), backward, inputs, attributes, nullptr,
+                                   where);
 }
 
 // d softmax(x)_j/dx_k = y_j ([j == k] - y_k), so dx = y * (grad_out - sum(grad_out * y))
@@ -98,8 +100,9 @@ void softmax_backward(Node<T>& node, Array<T>& grad_out) {
 }  // namespace
 
 template <class T>
-Tensor<T> softmax(const Tensor<T>& x, std::int64_t axis) {
-  return record_softmax("softmax", x, axis, SoftmaxOutput::probabilities, softmax_backward<T>);
+Tensor<T> softmax(const Tensor<T>& x, std::int64_t axis, SourceLocation where) {
+  return record_softmax("softmax", x, axis, SoftmaxOutput::probabilities, softmax_backward<T>,
+                        where);
 }
 
 namespace {
@@ -127,14 +130,14 @@ void log_softmax_backward(Node<T>& node, Array<T>& grad_out) {
 }  // namespace
 
 template <class T>
-Tensor<T> log_softmax(const Tensor<T>& x, std::int64_t axis) {
+Tensor<T> log_softmax(const Tensor<T>& x, std::int64_t axis, SourceLocation where) {
   return record_softmax("log_softmax", x, axis, SoftmaxOutput::log_probabilities,
-                        log_softmax_backward<T>);
+                        log_softmax_backward<T>, where);
 }
 
-template Tensor<float> softmax(const Tensor<float>&, std::int64_t);
-template Tensor<double> softmax(const Tensor<double>&, std::int64_t);
-template Tensor<float> log_softmax(const Tensor<float>&, std::int64_t);
-template Tensor<double> log_softmax(const Tensor<double>&, std::int64_t);
+template Tensor<float> softmax(const Tensor<float>&, std::int64_t, SourceLocation);
+template Tensor<double> softmax(const Tensor<double>&, std::int64_t, SourceLocation);
+template Tensor<float> log_softmax(const Tensor<float>&, std::int64_t, SourceLocation);
+template Tensor<double> log_softmax(const Tensor<double>&, std::int64_t, SourceLocation);
 
 }  // namespace tapegrad

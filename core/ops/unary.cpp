@@ -12,9 +12,11 @@ namespace {
 
 template <class T>
 Tensor<T> record_unary(const char* op, const Tensor<T>& x, Array<T>&& value,
-                       typename Node<T>::Backward backward, NodeAttributes attributes = {}) {
+                       typename Node<T>::Backward backward, SourceLocation where,
+                       NodeAttributes attributes = {}) {
   const Tensor<T>* inputs[] = {&x};
-  return Tape<T>::current().record(op, std::move(value), backward, inputs, attributes);
+  return Tape<T>::current().record(op, std::move(value), backward, inputs, attributes, nullptr,
+                                   where);
 }
 
 // Returns 1 / (1 + e^-x) without overflow: e^-|x| lies in [0, 1] for every
@@ -86,78 +88,78 @@ void softplus_backward(Node<T>& node, Array<T>& grad_out) {
 }  // namespace
 
 template <class T>
-Tensor<T> exp(const Tensor<T>& x) {
-  return record_unary("exp", x, Array<T>(xt::exp(x.value())), exp_backward<T>);
+Tensor<T> exp(const Tensor<T>& x, SourceLocation where) {
+  return record_unary("exp", x, Array<T>(xt::exp(x.value())), exp_backward<T>, where);
 }
 
 template <class T>
-Tensor<T> log(const Tensor<T>& x) {
-  return record_unary("log", x, Array<T>(xt::log(x.value())), log_backward<T>);
+Tensor<T> log(const Tensor<T>& x, SourceLocation where) {
+  return record_unary("log", x, Array<T>(xt::log(x.value())), log_backward<T>, where);
 }
 
 template <class T>
-Tensor<T> sqrt(const Tensor<T>& x) {
-  return record_unary("sqrt", x, Array<T>(xt::sqrt(x.value())), sqrt_backward<T>);
+Tensor<T> sqrt(const Tensor<T>& x, SourceLocation where) {
+  return record_unary("sqrt", x, Array<T>(xt::sqrt(x.value())), sqrt_backward<T>, where);
 }
 
 template <class T>
-Tensor<T> abs(const Tensor<T>& x) {
-  return record_unary("abs", x, Array<T>(xt::abs(x.value())), abs_backward<T>);
+Tensor<T> abs(const Tensor<T>& x, SourceLocation where) {
+  return record_unary("abs", x, Array<T>(xt::abs(x.value())), abs_backward<T>, where);
 }
 
 template <class T>
-Tensor<T> tanh(const Tensor<T>& x) {
+Tensor<T> tanh(const Tensor<T>& x, SourceLocation where) {
   // tanh saturates to ±1 for large |x| without overflow.
-  return record_unary("tanh", x, Array<T>(xt::tanh(x.value())), tanh_backward<T>);
+  return record_unary("tanh", x, Array<T>(xt::tanh(x.value())), tanh_backward<T>, where);
 }
 
 template <class T>
-Tensor<T> sigmoid(const Tensor<T>& x) {
-  return record_unary("sigmoid", x, stable_sigmoid(x.value()), sigmoid_backward<T>);
+Tensor<T> sigmoid(const Tensor<T>& x, SourceLocation where) {
+  return record_unary("sigmoid", x, stable_sigmoid(x.value()), sigmoid_backward<T>, where);
 }
 
 template <class T>
-Tensor<T> relu(const Tensor<T>& x) {
+Tensor<T> relu(const Tensor<T>& x, SourceLocation where) {
   // NaN stays NaN: a NaN input compares false with 0, so `where` keeps x.
   Array<T> value = xt::where(x.value() < T(0), T(0), x.value());
-  return record_unary("relu", x, std::move(value), relu_backward<T>);
+  return record_unary("relu", x, std::move(value), relu_backward<T>, where);
 }
 
 template <class T>
-Tensor<T> leaky_relu(const Tensor<T>& x, double slope) {
+Tensor<T> leaky_relu(const Tensor<T>& x, double slope, SourceLocation where) {
   const Array<T>& input = x.value();
   Array<T> value = xt::where(input > T(0), input, static_cast<T>(slope) * input);
   NodeAttributes attributes;
   attributes.scalar = slope;
-  return record_unary("leaky_relu", x, std::move(value), leaky_relu_backward<T>, attributes);
+  return record_unary("leaky_relu", x, std::move(value), leaky_relu_backward<T>, where, attributes);
 }
 
 template <class T>
-Tensor<T> softplus(const Tensor<T>& x) {
+Tensor<T> softplus(const Tensor<T>& x, SourceLocation where) {
   // log(1 + e^x) = max(x, 0) + log(1 + e^-|x|): the exponent is never positive.
   const Array<T>& input = x.value();
   Array<T> value =
       xt::where(input > T(0), input, T(0)) + xt::log1p(xt::exp(-xt::abs(input)));
-  return record_unary("softplus", x, std::move(value), softplus_backward<T>);
+  return record_unary("softplus", x, std::move(value), softplus_backward<T>, where);
 }
 
-template Tensor<float> exp(const Tensor<float>&);
-template Tensor<double> exp(const Tensor<double>&);
-template Tensor<float> log(const Tensor<float>&);
-template Tensor<double> log(const Tensor<double>&);
-template Tensor<float> sqrt(const Tensor<float>&);
-template Tensor<double> sqrt(const Tensor<double>&);
-template Tensor<float> abs(const Tensor<float>&);
-template Tensor<double> abs(const Tensor<double>&);
-template Tensor<float> tanh(const Tensor<float>&);
-template Tensor<double> tanh(const Tensor<double>&);
-template Tensor<float> sigmoid(const Tensor<float>&);
-template Tensor<double> sigmoid(const Tensor<double>&);
-template Tensor<float> relu(const Tensor<float>&);
-template Tensor<double> relu(const Tensor<double>&);
-template Tensor<float> leaky_relu(const Tensor<float>&, double);
-template Tensor<double> leaky_relu(const Tensor<double>&, double);
-template Tensor<float> softplus(const Tensor<float>&);
-template Tensor<double> softplus(const Tensor<double>&);
+template Tensor<float> exp(const Tensor<float>&, SourceLocation);
+template Tensor<double> exp(const Tensor<double>&, SourceLocation);
+template Tensor<float> log(const Tensor<float>&, SourceLocation);
+template Tensor<double> log(const Tensor<double>&, SourceLocation);
+template Tensor<float> sqrt(const Tensor<float>&, SourceLocation);
+template Tensor<double> sqrt(const Tensor<double>&, SourceLocation);
+template Tensor<float> abs(const Tensor<float>&, SourceLocation);
+template Tensor<double> abs(const Tensor<double>&, SourceLocation);
+template Tensor<float> tanh(const Tensor<float>&, SourceLocation);
+template Tensor<double> tanh(const Tensor<double>&, SourceLocation);
+template Tensor<float> sigmoid(const Tensor<float>&, SourceLocation);
+template Tensor<double> sigmoid(const Tensor<double>&, SourceLocation);
+template Tensor<float> relu(const Tensor<float>&, SourceLocation);
+template Tensor<double> relu(const Tensor<double>&, SourceLocation);
+template Tensor<float> leaky_relu(const Tensor<float>&, double, SourceLocation);
+template Tensor<double> leaky_relu(const Tensor<double>&, double, SourceLocation);
+template Tensor<float> softplus(const Tensor<float>&, SourceLocation);
+template Tensor<double> softplus(const Tensor<double>&, SourceLocation);
 
 }  // namespace tapegrad

@@ -199,7 +199,7 @@ TEMPLATE_TEST_CASE("saturating ops finite in between", "[core][unary]", float, d
   const Array<T> large{-800, -100, -90, 90, 100, 800};
   for (auto op : {&tapegrad::tanh<T>, &sigmoid<T>, &softplus<T>}) {
     Tensor<T> x = parameter<T>(large);
-    Tensor<T> y = op(x);
+    Tensor<T> y = op(x, SourceLocation::current());
     backward(sum(y));
     CHECK(all_finite(y.value()));
     CHECK(all_finite(x.grad()));
@@ -244,8 +244,8 @@ TEMPLATE_TEST_CASE("unary ops keep shape", "[core][unary]", float, double) {
   Tensor<T> matrix = parameter<T>(Array<T>(Shape{2, 3, 1}, T(0.5)));
   for (auto op : {&tapegrad::exp<T>, &tapegrad::log<T>, &tapegrad::sqrt<T>, &tapegrad::abs<T>,
                   &tapegrad::tanh<T>, &sigmoid<T>, &relu<T>, &softplus<T>}) {
-    CHECK(op(scalar).dim() == 0);
-    CHECK(to_shape(op(matrix).shape()) == Shape{2, 3, 1});
+    CHECK(op(scalar, SourceLocation::current()).dim() == 0);
+    CHECK(to_shape(op(matrix, SourceLocation::current()).shape()) == Shape{2, 3, 1});
   }
   CHECK(to_shape(leaky_relu(matrix).shape()) == Shape{2, 3, 1});
   Tape<T>::current().clear();
