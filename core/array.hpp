@@ -2,6 +2,8 @@
 //
 // `Array<T>` is the evaluated xtensor container every tensor value and every
 // gradient lives in. Nothing on the tape is ever a lazy xtensor expression.
+// Its buffers come from the per-thread cache in buffer_cache.hpp; an
+// `xt::xarray<T>` converts to it by copying.
 #pragma once
 
 #include <cstddef>
@@ -11,10 +13,12 @@
 
 #include <xtensor/xarray.hpp>
 
+#include <tapegrad/core/buffer_cache.hpp>
+
 namespace tapegrad {
 
 template <class T>
-using Array = xt::xarray<T>;
+using Array = xt::xarray<T, XTENSOR_DEFAULT_LAYOUT, memory::CachingAllocator<T>>;
 
 /// Named arrays in a fixed order: a module's parameters ("0.weight"), an
 /// optimizer's state, or the entries of a checkpoint file.
