@@ -7,6 +7,7 @@
 #include <utility>
 
 #include <xtensor/xmath.hpp>
+#include <xtensor/xnoalias.hpp>
 #include <xtensor/xtensor.hpp>
 
 #include <tapegrad/core/tensor.hpp>
@@ -57,12 +58,14 @@ void accumulate_grad(TensorImpl<T>* target, Array<T>&& grad) {
     target->pending = std::move(grad);
     target->has_pending = true;
   } else {
-    target->pending += grad;
+    xt::noalias(target->pending) += grad;
   }
 }
 
 /// Evaluates `expression` into `target`'s pending gradient. When the shapes
-/// already match, it adds in place without a temporary array.
+/// already match, it writes or adds in place, into the buffer `target` kept
+/// from its last backward pass if it has one, with no temporary array.
+/// `expression` must not read `target->pending`.
 template <class T, class E>
 void accumulate_grad(TensorImpl<T>* target, const xt::xexpression<E>& expression) {
   if (target == nullptr || !target->requires_grad) {
@@ -75,10 +78,10 @@ void accumulate_grad(TensorImpl<T>* target, const xt::xexpression<E>& expression
   if (!same_shape) {
     accumulate_grad(target, Array<T>(grad));
   } else if (!target->has_pending) {
-    target->pending = grad;
+    xt::noalias(target->pending) = grad;
     target->has_pending = true;
   } else {
-    target->pending += grad;
+    xt::noalias(target->pending) += grad;
   }
 }
 

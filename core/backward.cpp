@@ -1,11 +1,14 @@
 // The backward pass: one reverse loop over the tape.
 #include <tapegrad/core/tape.hpp>
 
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include <xtensor/xbuilder.hpp>
+#include <xtensor/xnoalias.hpp>
 
 namespace tapegrad {
 namespace {
@@ -37,23 +40,33 @@ void check_versions(const Node<T>& node) {
 template <class T>
 void seed(TensorImpl<T>& impl, const Array<T>& grad_out) {
   if (!impl.has_pending) {
-    impl.pending = grad_out;
+    xt::noalias(impl.pending) = grad_out;
     impl.has_pending = true;
   } else {
-    impl.pending += grad_out;
+    xt::noalias(impl.pending) += grad_out;
   }
 }
 
-// Moves a leaf's pending gradient into its stored grad, summing with the old.
+// Adds a leaf's pending gradient into its stored grad. When there is no grad
+// yet, the two buffers trade places instead, so the leaf keeps both for the
+// next step.
 template <class T>
 void store_pending(TensorImpl<T>& impl) {
   if (impl.has_grad) {
-    impl.grad += impl.pending;
+    xt::noalias(impl.grad) += impl.pending;
   } else {
-    impl.grad = std::move(impl.pending);
+    const auto& grad_shape = impl.grad.shape();
+    const auto& pending_shape = impl.pending.shape();
+    if (std::equal(grad_shape.begin(), grad_shape.end(), pending_shape.begin(),
+                   pending_shape.end())) {
+      // Swapping only the buffers skips xtensor's shape and stride copies.
+      impl.grad.storage().swap(impl.pending.storage());
+    } else {
+      using std::swap;
+      swap(impl.grad, impl.pending);
+    }
     impl.has_grad = true;
   }
-  impl.pending = Array<T>();
   impl.has_pending = false;
 }
 
@@ -143,10 +156,10 @@ std::vector<Array<T>> Tape<T>::run_backward(std::span<const Tensor<T>> outputs,
         Array<T> grad_out = out.pending;
         run_node_backward(node, grad_out, anomaly);
       } else {
-        Array<T> grad_out = std::move(out.pending);
-        out.pending = Array<T>();
+        // The backward function may move the gradient into an input; outputs
+        // that outlive this pass get a valid empty one back at the end.
         out.has_pending = false;
-        run_node_backward(node, grad_out, anomaly);
+        run_node_backward(node, out.pending, anomaly);
       }
     }
 
@@ -191,7 +204,6 @@ std::vector<Array<T>> Tape<T>::run_backward(std::span<const Tensor<T>> outputs,
       return;
     }
     if (capturing) {
-      impl.pending = Array<T>();
       impl.has_pending = false;
     } else {
       store_pending(impl);
@@ -204,11 +216,16 @@ std::vector<Array<T>> Tape<T>::run_backward(std::span<const Tensor<T>> outputs,
     finish_leaf(*leaf);
   }
   if (any_node) {
-    // Captured intermediates keep their pending gradient until harvested above.
+    // A node output the loop consumed may hold a moved-from gradient, and
+    // the captured ones were harvested above. Outputs that outlive this pass
+    // (in a retained graph, or held by the caller) get a valid empty gradient.
+    // The others are freed with their nodes.
     for (std::size_t index = 0; index <= top; ++index) {
-      TensorImpl<T>& out = *nodes_[index].out;
-      out.pending = Array<T>();
-      out.has_pending = false;
+      const auto& out = nodes_[index].out;
+      if (retain == RetainGraph::yes || out.use_count() > 1) {
+        out->pending = Array<T>();
+      }
+      out->has_pending = false;
     }
     if (retain == RetainGraph::no) {
       release_through(top);

@@ -5,7 +5,7 @@
 // backward is one reverse loop with no recursion: a chain of any depth works.
 //
 // Gradients accumulate: each backward call adds into `Tensor::grad()` until
-// `zero_grad()` releases it, as in PyTorch. After backward the tape releases
+// `zero_grad()` clears it, as in PyTorch. After backward the tape releases
 // every node up to and including the output's, unless `RetainGraph::yes` is
 // passed; a second backward through released nodes raises `std::logic_error`.
 //

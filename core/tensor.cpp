@@ -9,9 +9,7 @@
 namespace tapegrad {
 
 template <class T>
-Tensor<T>::Tensor(Array<T> value) : impl_(std::make_shared<TensorImpl<T>>()) {
-  impl_->value = std::move(value);
-}
+Tensor<T>::Tensor(Array<T> value) : impl_(std::make_shared<TensorImpl<T>>(std::move(value))) {}
 
 template <class T>
 TensorImpl<T>& Tensor<T>::checked() const {
@@ -48,9 +46,8 @@ const Array<T>& Tensor<T>::grad() const {
 
 template <class T>
 void Tensor<T>::zero_grad() {
-  auto& state = checked();
-  state.grad = Array<T>();
-  state.has_grad = false;
+  // The buffer stays, for the next backward pass to reuse.
+  checked().has_grad = false;
 }
 
 template <class T>

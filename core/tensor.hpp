@@ -81,8 +81,9 @@ class Tensor {
   const Array<T>& grad() const;
   bool has_grad() const { return checked().has_grad; }
 
-  /// Releases the gradient, like PyTorch's `zero_grad(set_to_none=true)`:
-  /// the next backward pass starts the sum afresh.
+  /// Clears the gradient, like PyTorch's `zero_grad(set_to_none=true)`: the
+  /// next backward pass starts the sum afresh. Unlike PyTorch, the tensor
+  /// keeps the gradient's buffer for that pass to write into.
   void zero_grad();
 
   bool requires_grad() const { return checked().requires_grad; }

@@ -65,7 +65,7 @@ class Module {
   /// Returns the tensors of `named_parameters()`, in the same order.
   std::vector<Tensor<T>> parameters() const;
 
-  /// Releases the gradient of every parameter (see Tensor::zero_grad).
+  /// Clears the gradient of every parameter (see Tensor::zero_grad).
   void zero_grad();
 
   /// Switches this module and every submodule to training mode, which

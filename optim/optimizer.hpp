@@ -42,7 +42,7 @@ class Optimizer {
   /// skipped, as in PyTorch: their values, buffers and step counts stay.
   void step();
 
-  /// Releases every parameter's gradient, like PyTorch's
+  /// Clears every parameter's gradient, like PyTorch's
   /// `zero_grad(set_to_none=True)`.
   void zero_grad();
 

@@ -50,7 +50,8 @@ void accumulate_product(TensorImpl<T>* target, bool transpose_x, const Array<T>&
   }
   const T beta = target->has_pending ? T(1) : T(0);
   if (!target->has_pending) {
-    target->pending = Array<T>::from_shape(target->value.shape());
+    // Reuses the buffer a leaf kept from its last backward pass.
+    target->pending.resize(target->value.shape());
     target->has_pending = true;
   }
   detail::gemm<T>(transpose_x, transpose_y, m, n, k, T(1), x.data(), x_cols, y.data(), y_cols,
