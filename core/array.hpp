@@ -7,7 +7,9 @@
 #pragma once
 
 #include <cstddef>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -41,6 +43,31 @@ std::string format_shape(const S& shape) {
     first = false;
   }
   return text + "]";
+}
+
+/// Returns the number of elements of an array of `shape`. Raises
+/// `std::invalid_argument` naming `op` and the shape when that number does
+/// not fit std::size_t, where xtensor would wrap the product around and
+/// allocate too little. A shape with a zero extent has 0 elements whatever
+/// its other extents.
+template <class S>
+std::size_t checked_size(std::string_view op, const S& shape) {
+  std::size_t count = 1;
+  bool overflowed = false;
+  for (auto extent : shape) {
+    if (extent == 0) {
+      return 0;
+    }
+    if (__builtin_mul_overflow(count, static_cast<std::size_t>(extent), &count)) {
+      overflowed = true;
+    }
+  }
+  if (overflowed) {
+    throw std::invalid_argument(std::string(op) + ": shape " + format_shape(shape) +
+                                " has more elements than std::size_t can count; check the "
+                                "extents");
+  }
+  return count;
 }
 
 /// Converts any xtensor shape (svector, std::array) to a `Shape`.

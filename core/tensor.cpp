@@ -80,16 +80,19 @@ Tensor<T> constant(Array<T> value) {
 
 template <class T>
 Tensor<T> zeros(const Shape& shape) {
+  checked_size("zeros", shape);
   return Tensor<T>(Array<T>(xt::zeros<T>(shape)));
 }
 
 template <class T>
 Tensor<T> ones(const Shape& shape) {
+  checked_size("ones", shape);
   return Tensor<T>(Array<T>(xt::ones<T>(shape)));
 }
 
 template <class T>
 Tensor<T> full(const Shape& shape, T fill_value) {
+  checked_size("full", shape);
   Array<T> value = xt::empty<T>(shape);
   value.fill(fill_value);
   return Tensor<T>(std::move(value));
@@ -101,6 +104,7 @@ Tensor<T> uniform(const Shape& shape, T low, T high, Generator& generator) {
     throw std::invalid_argument("uniform: low must be below high, got low " +
                                 std::to_string(low) + ", high " + std::to_string(high));
   }
+  checked_size("uniform", shape);
   Array<T> value = xt::empty<T>(shape);
   for (auto& entry : value) {
     entry = static_cast<T>(generator.uniform(low, high));
@@ -114,6 +118,7 @@ Tensor<T> normal(const Shape& shape, T mean, T stddev, Generator& generator) {
     throw std::invalid_argument("normal: stddev must be non-negative, got " +
                                 std::to_string(stddev));
   }
+  checked_size("normal", shape);
   Array<T> value = xt::empty<T>(shape);
   for (auto& entry : value) {
     entry = static_cast<T>(generator.normal(mean, stddev));

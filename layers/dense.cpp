@@ -44,6 +44,7 @@ void Dense<T>::create_parameters(Generator& generator) {
     throw std::invalid_argument("Dense: in and out must be positive, got in=" +
                                 std::to_string(in_) + ", out=" + std::to_string(out_));
   }
+  checked_size("Dense", Shape{out_, in_});
   weight_ = parameter<T>(xt::empty<T>(Shape{out_, in_}));
   bias_ = parameter<T>(xt::zeros<T>(Shape{out_}));
   // He uniform rather than PyTorch's default for Linear, kaiming_uniform with

@@ -132,6 +132,9 @@ Tensor<T> matmul(const Tensor<T>& lhs, const Tensor<T>& rhs, Transpose transpose
   if (b_shape.size() == 2) {
     out_shape.push_back(m);
   }
+  // Zero-size operands such as [N, 0] and [0, M] can ask for an output whose
+  // element count overflows.
+  checked_size("matmul", out_shape);
   Array<T> value = Array<T>::from_shape(out_shape);
   detail::gemm<T>(ta, tb, n, m, k, T(1), lhs.value().data(), a.cols, rhs.value().data(), b.cols,
                   T(0), value.data(), m);

@@ -59,6 +59,7 @@ Shape broadcast_shapes(const char* op, const S1& lhs, const S2& rhs) {
     }
     result[axis] = left == 1 ? right : left;
   }
+  checked_size(op, result);
   return result;
 }
 

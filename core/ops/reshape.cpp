@@ -38,7 +38,7 @@ Shape resolve_reshape(const std::vector<std::int64_t>& requested, const S& input
 
   Shape shape(requested.size());
   std::optional<std::size_t> inferred_axis;
-  std::size_t known = 1;
+  Shape known_extents;
   for (std::size_t axis = 0; axis < requested.size(); ++axis) {
     const std::int64_t extent = requested[axis];
     if (extent == -1) {
@@ -53,9 +53,10 @@ Shape resolve_reshape(const std::vector<std::int64_t>& requested, const S& input
                                   "; extents must be >= 0, or -1 for the one inferred extent");
     } else {
       shape[axis] = static_cast<std::size_t>(extent);
-      known *= shape[axis];
+      known_extents.push_back(shape[axis]);
     }
   }
+  const std::size_t known = checked_size("reshape", known_extents);
 
   if (!inferred_axis) {
     if (known != count) {
@@ -121,6 +122,8 @@ Tensor<T> flatten(const Tensor<T>& x, std::int64_t start_axis, SourceLocation wh
   for (std::size_t axis = start; axis < input.size(); ++axis) {
     collapsed *= input[axis];
   }
+  // Extents after a zero extent may multiply past std::size_t.
+  checked_size("flatten", Shape(input.begin() + static_cast<std::ptrdiff_t>(start), input.end()));
   shape.push_back(collapsed);
   return record_reshape("flatten", x, shape, where);
 }

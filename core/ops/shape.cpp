@@ -68,8 +68,13 @@ Tensor<T> concat(const std::vector<Tensor<T>>& tensors, std::int64_t axis, Sourc
                                   format_shape(first) + "; every extent except axis " +
                                   std::to_string(joined_axis) + " must match");
     }
-    shape[joined_axis] += other[joined_axis];
+    // Zero-size inputs can have extents whose sum overflows.
+    if (__builtin_add_overflow(shape[joined_axis], other[joined_axis], &shape[joined_axis])) {
+      throw std::invalid_argument("concat: the extents along axis " + std::to_string(joined_axis) +
+                                  " add up to more than std::size_t can count");
+    }
   }
+  checked_size("concat", shape);
 
   Array<T> value = xt::empty<T>(shape);
   const detail::AxisSplit split = detail::split_at_axis(shape, joined_axis);
