@@ -87,22 +87,26 @@ void pow_backward(Node<T>& node, Array<T>& grad_out) {
   accumulate_grad(node.in[0], grad_out * xt::where(xt::equal(b, T(0)), T(0), b * slope));
 }
 
-// d max(a, b)/da = 1 where a > b, 1/2 where a = b, 0 elsewhere; the same for b
+// d max(a, b)/da = 1 where a > b, 1/2 where a = b, 0 elsewhere; the same for b.
+// A NaN output gets its gradient to the operand it came from, as forward chose.
 template <class T>
 void maximum_backward(Node<T>& node, Array<T>& grad_out) {
   const Array<T>& a = node.in[0]->value;
   const Array<T>& b = node.in[1]->value;
-  const auto share_a = xt::where(a > b, T(1), xt::where(xt::equal(a, b), T(0.5), T(0)));
+  const auto share_a =
+      xt::where(a > b || xt::isnan(a), T(1), xt::where(xt::equal(a, b), T(0.5), T(0)));
   accumulate_grad(node.in[0], grad_out * share_a);
   accumulate_grad(node.in[1], grad_out * (T(1) - share_a));
 }
 
-// d min(a, b)/da = 1 where a < b, 1/2 where a = b, 0 elsewhere; the same for b
+// d min(a, b)/da = 1 where a < b, 1/2 where a = b, 0 elsewhere; the same for b.
+// A NaN output gets its gradient to the operand it came from, as forward chose.
 template <class T>
 void minimum_backward(Node<T>& node, Array<T>& grad_out) {
   const Array<T>& a = node.in[0]->value;
   const Array<T>& b = node.in[1]->value;
-  const auto share_a = xt::where(a < b, T(1), xt::where(xt::equal(a, b), T(0.5), T(0)));
+  const auto share_a =
+      xt::where(a < b || xt::isnan(a), T(1), xt::where(xt::equal(a, b), T(0.5), T(0)));
   accumulate_grad(node.in[0], grad_out * share_a);
   accumulate_grad(node.in[1], grad_out * (T(1) - share_a));
 }

@@ -29,7 +29,9 @@ template <class T>
 Tensor<T> pow(const Tensor<T>& lhs, const Tensor<T>& rhs,
               SourceLocation where = SourceLocation::current());
 /// Elementwise max. At ties each operand gets half the gradient, as in
-/// PyTorch's torch.maximum. A NaN in either operand gives NaN.
+/// PyTorch's torch.maximum. A NaN in either operand gives NaN, and its
+/// gradient goes to the operand holding the NaN (the first when both do),
+/// where PyTorch 1.13 passes the full gradient to both.
 template <class T>
 Tensor<T> maximum(const Tensor<T>& lhs, const Tensor<T>& rhs,
                   SourceLocation where = SourceLocation::current());

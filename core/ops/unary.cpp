@@ -65,11 +65,12 @@ void sigmoid_backward(Node<T>& node, Array<T>& grad_out) {
   accumulate_grad(node.in[0], grad_out * y * (T(1) - y));
 }
 
-// relu'(x) = 1 where x > 0, else 0 (0 at the kink x = 0); y > 0 exactly where x > 0
+// relu'(x) = 1 where x > 0, else 0 (0 at the kink x = 0); y <= 0 exactly where x <= 0.
+// A NaN compares false, so its gradient passes, as in PyTorch.
 template <class T>
 void relu_backward(Node<T>& node, Array<T>& grad_out) {
   const Array<T>& y = node.out->value;
-  accumulate_grad(node.in[0], xt::where(y > T(0), grad_out, T(0)));
+  accumulate_grad(node.in[0], xt::where(y <= T(0), T(0), grad_out));
 }
 
 // leaky_relu'(x) = 1 where x > 0, else slope (slope at the kink x = 0)

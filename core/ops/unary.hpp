@@ -20,7 +20,7 @@ Tensor<T> log(const Tensor<T>& x, SourceLocation where = SourceLocation::current
 /// Square root. The gradient 1 / (2 sqrt(x)) is inf at 0, as in PyTorch.
 template <class T>
 Tensor<T> sqrt(const Tensor<T>& x, SourceLocation where = SourceLocation::current());
-/// |x|; the gradient at 0 is 0.
+/// |x|; the gradient at 0 is 0, and at NaN it is NaN (PyTorch gives 0).
 template <class T>
 Tensor<T> abs(const Tensor<T>& x, SourceLocation where = SourceLocation::current());
 /// Finite value and gradient for any finite input, ±1000 included.
@@ -30,7 +30,7 @@ Tensor<T> tanh(const Tensor<T>& x, SourceLocation where = SourceLocation::curren
 /// and the gradient y (1 - y) are finite at ±1000.
 template <class T>
 Tensor<T> sigmoid(const Tensor<T>& x, SourceLocation where = SourceLocation::current());
-/// max(x, 0); the gradient at 0 is 0.
+/// max(x, 0); the gradient at 0 is 0, and at NaN it passes, as in PyTorch.
 template <class T>
 Tensor<T> relu(const Tensor<T>& x, SourceLocation where = SourceLocation::current());
 /// x where x > 0, slope * x elsewhere; the gradient at 0 is slope.
