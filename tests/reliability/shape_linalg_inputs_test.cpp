@@ -60,10 +60,10 @@ TEST_CASE("matmul with zero-size dimensions", "[reliability][linalg]") {
 }
 
 TEST_CASE("matmul propagates NaN in both paths", "[reliability][linalg]") {
-  // Row 0 of lhs contains a NaN and row 1 an inf, and rhs is all zeros: by
+  // Row 0 of lhs contains a NaN and row 1 an inf, and rhs is all zeros. By
   // IEEE 754, NaN * 0 and inf * 0 are NaN, so rows 0 and 1 of the product
-  // are NaN and row 2 is 0. PyTorch gives the same. K = 4 stays in the
-  // loop; K = 4,096 (3 * 1 * 4,096 multiply-adds) goes to OpenBLAS.
+  // are NaN and row 2 is 0, as in PyTorch. With K = 4 gemm runs its own
+  // loop, and with K = 4,096 (3 * 1 * 4,096 multiply-adds) it calls OpenBLAS.
   for (const std::size_t inner : {std::size_t{4}, std::size_t{4096}}) {
     INFO("inner dimension " << inner);
     Array<double> lhs = xt::ones<double>(Shape{3, inner});
