@@ -1,6 +1,7 @@
 # Script run by ctest: `cmake --install` into WORK_DIR/prefix, then build the
 # consumer project in WORK_DIR/build against that prefix and run it. Any step
-# that fails stops the script with its output.
+# that fails stops the script with its output. CONSUMER_CXX_FLAGS and
+# CONSUMER_LINKER_FLAGS, which may be empty, go to the consumer's configure.
 foreach(variable TAPEGRAD_BUILD_DIR CONSUMER_SOURCE_DIR WORK_DIR CMAKE_GENERATOR)
   if(NOT DEFINED ${variable})
     message(FATAL_ERROR "check_install.cmake: pass -D${variable}=...")
@@ -24,6 +25,7 @@ run_step("install tapegrad"
   "${CMAKE_COMMAND}" --install "${TAPEGRAD_BUILD_DIR}" --prefix "${prefix}")
 run_step("configure the consumer"
   "${CMAKE_COMMAND}" -S "${CONSUMER_SOURCE_DIR}" -B "${consumer_build}"
-  -G "${CMAKE_GENERATOR}" "-DCMAKE_PREFIX_PATH=${prefix}" -DCMAKE_BUILD_TYPE=Release)
+  -G "${CMAKE_GENERATOR}" "-DCMAKE_PREFIX_PATH=${prefix}" -DCMAKE_BUILD_TYPE=Release
+  "-DCMAKE_CXX_FLAGS=${CONSUMER_CXX_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${CONSUMER_LINKER_FLAGS}")
 run_step("build the consumer" "${CMAKE_COMMAND}" --build "${consumer_build}")
 run_step("run the consumer" "${consumer_build}/consumer")
