@@ -8,6 +8,8 @@
 //   with no tape: the floor for dense_tiny_step.
 // dense_medium_step: a batch X [32, 64] (no grad), W [64, 64], b [64],
 //   Y = relu(X W^T + b), backward with a fixed grad_out [32, 64].
+// dense_medium_step_anomaly: the same with anomaly mode on, which checks every
+//   forward value and gradient for NaN and Inf; it has no libtorch twin.
 //
 // Each iteration releases the gradients, as an optimizer's zero_grad would.
 // torch/dense_bench.cpp does the same work with libtorch.
@@ -15,6 +17,7 @@
 #include <xtensor/xbuilder.hpp>
 #include <xtensor/xoperation.hpp>
 
+#include <tapegrad/core/anomaly.hpp>
 #include <tapegrad/core/core.hpp>
 
 #include "tapegrad/fixed_arrays.hpp"
@@ -68,7 +71,7 @@ void dense_tiny_hand(benchmark::State& state) {
   }
 }
 
-void dense_medium_step(benchmark::State& state) {
+void run_dense_medium_step(benchmark::State& state) {
   constexpr std::size_t batch = 32;
   constexpr std::size_t features = 64;
   const Tensor<float> input(bench::fixed_array({batch, features}, 1));
@@ -85,8 +88,16 @@ void dense_medium_step(benchmark::State& state) {
   }
 }
 
+void dense_medium_step(benchmark::State& state) { run_dense_medium_step(state); }
+
+void dense_medium_step_anomaly(benchmark::State& state) {
+  tapegrad::AnomalyMode anomaly_mode;
+  run_dense_medium_step(state);
+}
+
 }  // namespace
 
 BENCHMARK(dense_tiny_step);
 BENCHMARK(dense_tiny_hand);
 BENCHMARK(dense_medium_step);
+BENCHMARK(dense_medium_step_anomaly);
