@@ -1,9 +1,7 @@
 #include <tapegrad/optim/sgd.hpp>
 
 #include <stdexcept>
-
-#include <xtensor/xnoalias.hpp>
-#include <xtensor/xoperation.hpp>
+#include <string>
 
 #include <tapegrad/optim/hyperparameter_check.hpp>
 
@@ -22,28 +20,43 @@ void check_options(const char* owner, const SGDOptions& options) {
   }
 }
 
-/// Applies the update with `d_p`, the gradient with weight decay added, as an
-/// unevaluated expression: every array is written in place, without
-/// temporaries.
-template <class T, class E>
-void apply_sgd(const SGDOptions& options, double lr, Array<T>& value, const E& d_p,
-               Array<T>* momentum_buffer, std::int64_t step) {
+// Applies the update in one pass over the arrays, element by element.
+// `decayed_grad(i)` returns element i of the gradient with weight decay added.
+// One xtensor expression per array would take two passes over the momentum
+// buffer. In the MLP epoch benchmark those two passes took about a tenth of
+// the training time.
+template <class T, class DecayedGrad>
+void apply_sgd(const SGDOptions& options, double lr, Array<T>& value,
+               DecayedGrad decayed_grad, Array<T>* momentum_buffer, std::int64_t step) {
   const T step_size = static_cast<T>(lr);
+  T* values = value.data();
+  const std::size_t count = value.size();
   if (options.momentum == 0) {
-    xt::noalias(value) -= step_size * d_p;
+    for (std::size_t i = 0; i < count; ++i) {
+      values[i] -= step_size * decayed_grad(i);
+    }
     return;
   }
-  Array<T>& buffer = *momentum_buffer;
+
+  T* buffer = momentum_buffer->data();
   const T momentum = static_cast<T>(options.momentum);
-  if (step == 1) {
-    xt::noalias(buffer) = d_p;
-  } else {
-    xt::noalias(buffer) = momentum * buffer + static_cast<T>(1 - options.dampening) * d_p;
-  }
+  const T damping = static_cast<T>(1 - options.dampening);
+  // The first step starts the buffer at the gradient, as torch.optim.SGD does.
+  const bool first_step = step == 1;
+  const auto next_velocity = [&](std::size_t i, T d_p) {
+    return first_step ? d_p : momentum * buffer[i] + damping * d_p;
+  };
   if (options.nesterov) {
-    xt::noalias(value) -= step_size * (d_p + momentum * buffer);
+    for (std::size_t i = 0; i < count; ++i) {
+      const T d_p = decayed_grad(i);
+      buffer[i] = next_velocity(i, d_p);
+      values[i] -= step_size * (d_p + momentum * buffer[i]);
+    }
   } else {
-    xt::noalias(value) -= step_size * buffer;
+    for (std::size_t i = 0; i < count; ++i) {
+      buffer[i] = next_velocity(i, decayed_grad(i));
+      values[i] -= step_size * buffer[i];
+    }
   }
 }
 
@@ -62,12 +75,25 @@ template <class T>
 void SGD<T>::update(std::size_t index, Array<T>& value, const Array<T>& grad,
                     std::int64_t step) {
   Array<T>* buffer = options_.momentum != 0 ? &this->buffer(momentum_buffer_, index) : nullptr;
+  // Shapes are checked where gradients and loaded state come in, so a
+  // mismatch here is a bug, and the loops below would read past the arrays.
+  if (grad.size() != value.size() || (buffer != nullptr && buffer->size() != value.size())) {
+    throw std::logic_error(std::string(this->name()) + ": parameter " + std::to_string(index) +
+                           " has shape " + format_shape(value.shape()) + " but its gradient has " +
+                           format_shape(grad.shape()) + " and its momentum buffer " +
+                           (buffer != nullptr ? format_shape(buffer->shape()) : "none"));
+  }
   const double lr = this->learning_rate();
+  const T* grads = grad.data();
   if (options_.weight_decay == 0) {
-    apply_sgd(options_, lr, value, grad, buffer, step);
+    apply_sgd(options_, lr, value, [grads](std::size_t i) { return grads[i]; }, buffer, step);
   } else {
-    apply_sgd(options_, lr, value, grad + static_cast<T>(options_.weight_decay) * value, buffer,
-              step);
+    const T decay = static_cast<T>(options_.weight_decay);
+    const T* values = value.data();
+    const auto decayed_grad = [grads, values, decay](std::size_t i) {
+      return grads[i] + decay * values[i];
+    };
+    apply_sgd(options_, lr, value, decayed_grad, buffer, step);
   }
 }
 
