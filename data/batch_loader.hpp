@@ -130,8 +130,6 @@ class BatchLoader {
   std::vector<std::size_t> order_;
   std::size_t position_ = 0;
   bool epoch_started_ = false;
-  /// Pixel byte to scaled value: value_of_byte_[p] = p / 255.
-  std::vector<T> value_of_byte_;
   /// Reused storage for full batches and for the last, partial one.
   Batch<T> full_batch_;
   Batch<T> partial_batch_;
