@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include <xtensor/xmath.hpp>
@@ -135,7 +136,12 @@ void accumulate_grad(TensorImpl<T>* target, const xt::xexpression<E>& expression
   const bool same_shape =
       std::equal(grad.shape().begin(), grad.shape().end(), shape.begin(), shape.end());
   if (!same_shape) {
-    accumulate_grad(target, Array<T>(grad));
+    if constexpr (std::is_same_v<E, Array<T>>) {
+      // An evaluated gradient is summed as it is, without a copy first.
+      accumulate_grad(target, sum_to_shape(grad, shape));
+    } else {
+      accumulate_grad(target, Array<T>(grad));
+    }
   } else if (!target->has_pending) {
     xt::noalias(target->pending) = grad;
     target->has_pending = true;
