@@ -70,25 +70,6 @@ void store_pending(TensorImpl<T>& impl) {
   impl.has_pending = false;
 }
 
-// Lends a leaf's released grad buffer (zero_grad keeps it) to this pass as
-// its pending gradient, so ops write into it instead of taking a second
-// buffer. store_pending hands it back as the new grad. A leaf that still has a
-// grad or already has a pending buffer of its shape keeps its buffers.
-template <class T>
-void lend_released_grad(TensorImpl<T>& impl) {
-  if (!impl.is_leaf() || !impl.requires_grad || impl.has_grad || impl.has_pending) {
-    return;
-  }
-  const auto& shape = impl.value.shape();
-  const auto same_shape = [&shape](const Array<T>& array) {
-    return std::equal(shape.begin(), shape.end(), array.shape().begin(), array.shape().end());
-  };
-  if (same_shape(impl.grad) && !same_shape(impl.pending)) {
-    using std::swap;
-    swap(impl.grad, impl.pending);
-  }
-}
-
 // Runs one node's backward; in anomaly mode, checks the gradients it added.
 template <class T>
 void run_node_backward(Node<T>& node, Array<T>& grad_out, bool anomaly) {
@@ -162,11 +143,6 @@ std::vector<Array<T>> Tape<T>::run_backward(std::span<const Tensor<T>> outputs,
     }
     for (const Tensor<T>& capture : captures) {
       capture.impl().captured = true;
-    }
-    if (!capturing) {
-      for (const auto& kept : kept_) {
-        lend_released_grad(*kept);
-      }
     }
 
     for (std::size_t step = any_node ? top + 1 : 0; step-- > 0;) {
