@@ -97,6 +97,11 @@ Array<T> sum_to_shape(const Array<T>& grad, const S& shape) {
     }
     return summed;
   }
+  // The sum of an empty gradient is zeros. xtensor 0.24's reducer would
+  // offset the null data pointer of the empty buffer, which is undefined.
+  if (grad.size() == 0) {
+    return Array<T>(xt::zeros<T>(shape));
+  }
   Array<T> summed = xt::sum(grad, axes);
   summed.reshape(shape);
   return summed;
