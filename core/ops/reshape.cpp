@@ -122,7 +122,9 @@ Tensor<T> flatten(const Tensor<T>& x, std::int64_t start_axis, SourceLocation wh
   for (std::size_t axis = start; axis < input.size(); ++axis) {
     collapsed *= input[axis];
   }
-  // Extents after a zero extent may multiply past std::size_t.
+  // Extents after a zero extent may multiply past std::size_t. xtensor's own
+  // signed strides overflowed when such an input was built, so this is a
+  // last guard.
   checked_size("flatten", Shape(input.begin() + static_cast<std::ptrdiff_t>(start), input.end()));
   shape.push_back(collapsed);
   return record_reshape("flatten", x, shape, where);

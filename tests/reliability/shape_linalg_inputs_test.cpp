@@ -175,8 +175,8 @@ TEST_CASE("ops reject element counts that overflow", "[reliability][shape]") {
   const Tensor<float> column = parameter<float>(Array<float>(Shape{big, 1}));
   const Tensor<float> row = parameter<float>(Array<float>(Shape{1, big}));
   check_rejects([&] { add(column, row); }, {"add:", size_text});
-  const Tensor<float> flat = parameter<float>(Array<float>(Shape{0, big, big}));
-  check_rejects([&] { flatten(flat); }, {"flatten:", size_text});
+  // flatten has the same guard, but its input [0, 2^32, 2^32] cannot be
+  // built without overflowing xtensor's signed strides, which UBSan rejects.
   const Tensor<float> half = parameter<float>(Array<float>(Shape{std::size_t{1} << 63, 0}));
   check_rejects([&] { concat({half, half}); }, {"concat:", "std::size_t"});
 
