@@ -103,7 +103,9 @@ Tensor<T> Tape<T>::record(const char* op, Array<T>&& value, typename Node<T>::Ba
       node.extra->more_versions.push_back(impl->version);
     }
   }
-  node.out = std::make_shared<TensorImpl<T>>(std::move(value));
+  // Assigned, not passed to make_shared, as in the Tensor constructor.
+  node.out = std::make_shared<TensorImpl<T>>();
+  node.out->value = std::move(value);
   node.out->requires_grad = true;
   node.out->tape_id = id_;
   node.out->node_id = first_id_ + nodes_.size() - 1;

@@ -9,7 +9,11 @@
 namespace tapegrad {
 
 template <class T>
-Tensor<T>::Tensor(Array<T> value) : impl_(std::make_shared<TensorImpl<T>>(std::move(value))) {}
+Tensor<T>::Tensor(Array<T> value) : impl_(std::make_shared<TensorImpl<T>>()) {
+  // Assigned, not passed to make_shared: TensorImpl is an aggregate, and
+  // clang 14 (the fuzz build) lacks C++20's parenthesized aggregate init.
+  impl_->value = std::move(value);
+}
 
 template <class T>
 TensorImpl<T>& Tensor<T>::checked() const {
