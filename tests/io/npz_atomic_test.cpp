@@ -7,18 +7,16 @@
 // that the kill did land inside a save.
 #include <catch2/catch.hpp>
 
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
-#include <thread>
 
 #include <tapegrad/core/npz.hpp>
 
+#include "../support/killed_writer.hpp"
 #include "../support/temp_folder.hpp"
 
 using namespace tapegrad;
+using tapegrad::testing::has_temporary_file;
+using tapegrad::testing::kill_writer_after;
 using tapegrad::testing::TempFolder;
 
 namespace {
@@ -35,32 +33,14 @@ NamedArrays<float> checkpoint_for_step(float step) {
   return arrays;
 }
 
-// Saves steps 1, 2, 3, ... to `path` until killed. Writes one byte to
-// `ready_fd` once it has started.
-[[noreturn]] void save_forever(const std::filesystem::path& path, int ready_fd) {
-  try {
-    NamedArrays<float> arrays = checkpoint_for_step(1);
-    const char ready = 'r';
-    if (::write(ready_fd, &ready, 1) != 1) {
-      ::_exit(2);
-    }
-    for (float step = 1;; ++step) {
-      arrays[0].second.fill(step);
-      arrays[1].second.fill(step);
-      save_npz(path, arrays);
-    }
-  } catch (...) {
-    ::_exit(3);
+// Saves steps 1, 2, 3, ... to `path` until the process is killed.
+[[noreturn]] void save_forever(const std::filesystem::path& path) {
+  NamedArrays<float> arrays = checkpoint_for_step(1);
+  for (float step = 1;; ++step) {
+    arrays[0].second.fill(step);
+    arrays[1].second.fill(step);
+    save_npz(path, arrays);
   }
-}
-
-bool has_temporary_file(const std::filesystem::path& folder) {
-  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
-    if (entry.path().filename().string().find(".tmp-") != std::string::npos) {
-      return true;
-    }
-  }
-  return false;
 }
 
 }  // namespace
@@ -76,25 +56,7 @@ TEST_CASE("npz save killed midway keeps previous file", "[io][npz][atomic]") {
     const auto path = folder / "checkpoint.npz";
     save_npz(path, checkpoint_for_step(0));
 
-    int ready_pipe[2];
-    REQUIRE(::pipe(ready_pipe) == 0);
-    const pid_t child = ::fork();
-    REQUIRE(child >= 0);
-    if (child == 0) {
-      ::close(ready_pipe[0]);
-      save_forever(path, ready_pipe[1]);
-    }
-    ::close(ready_pipe[1]);
-    char ready = 0;
-    REQUIRE(::read(ready_pipe[0], &ready, 1) == 1);
-    ::close(ready_pipe[0]);
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-    REQUIRE(::kill(child, SIGKILL) == 0);
-    int status = 0;
-    REQUIRE(::waitpid(child, &status, 0) == child);
-    // Killed by the signal, not ended by an error in save_npz.
-    REQUIRE(WIFSIGNALED(status));
-    CHECK(WTERMSIG(status) == SIGKILL);
+    kill_writer_after(std::chrono::milliseconds(delay_ms), [&] { save_forever(path); });
 
     if (has_temporary_file(folder.path())) {
       ++interrupted_saves;

@@ -9,23 +9,20 @@
 // number: a whole checkpoint, never a mix of two.
 #include <catch2/catch.hpp>
 
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <memory>
-#include <string>
-#include <thread>
 
 #include <tapegrad/core/core.hpp>
 #include <tapegrad/layers/layers.hpp>
 #include <tapegrad/optim/checkpoint.hpp>
 #include <tapegrad/optim/optim.hpp>
 
+#include "../support/killed_writer.hpp"
 #include "../support/temp_folder.hpp"
 
 using namespace tapegrad;
+using tapegrad::testing::has_temporary_file;
+using tapegrad::testing::kill_writer_after;
 using tapegrad::testing::TempFolder;
 
 namespace {
@@ -52,32 +49,12 @@ struct Run {
   std::unique_ptr<Adam<float>> optimizer;
 };
 
-// Saves steps 1, 2, 3, ... of `run` to `path` until killed. Writes one byte
-// to `ready_fd` before the first save. Runs in a forked child, so it calls
-// no BLAS (the parent's OpenBLAS threads do not exist in the child) and
-// leaves by _exit on an error.
-[[noreturn]] void save_forever(Run& run, const std::filesystem::path& path, int ready_fd) {
-  try {
-    const char ready = 'r';
-    if (::write(ready_fd, &ready, 1) != 1) {
-      ::_exit(2);
-    }
-    for (float step = 1;; ++step) {
-      run.fill_parameters(step);
-      save_checkpoint<float>(path, *run.model, run.optimizer.get());
-    }
-  } catch (...) {
-    ::_exit(3);
+// Saves steps 1, 2, 3, ... of `run` to `path` until the process is killed.
+[[noreturn]] void save_forever(Run& run, const std::filesystem::path& path) {
+  for (float step = 1;; ++step) {
+    run.fill_parameters(step);
+    save_checkpoint<float>(path, *run.model, run.optimizer.get());
   }
-}
-
-bool has_temporary_file(const std::filesystem::path& folder) {
-  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
-    if (entry.path().filename().string().find(".tmp-") != std::string::npos) {
-      return true;
-    }
-  }
-  return false;
 }
 
 }  // namespace
@@ -101,25 +78,7 @@ TEST_CASE("checkpoint save killed midway", "[reliability][checkpoint]") {
     source.fill_parameters(0);
     save_checkpoint<float>(path, *source.model, source.optimizer.get());
 
-    int ready_pipe[2];
-    REQUIRE(::pipe(ready_pipe) == 0);
-    const pid_t child = ::fork();
-    REQUIRE(child >= 0);
-    if (child == 0) {
-      ::close(ready_pipe[0]);
-      save_forever(source, path, ready_pipe[1]);
-    }
-    ::close(ready_pipe[1]);
-    char ready = 0;
-    REQUIRE(::read(ready_pipe[0], &ready, 1) == 1);
-    ::close(ready_pipe[0]);
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-    REQUIRE(::kill(child, SIGKILL) == 0);
-    int status = 0;
-    REQUIRE(::waitpid(child, &status, 0) == child);
-    // Killed by the signal, not ended by an error in save_checkpoint.
-    REQUIRE(WIFSIGNALED(status));
-    CHECK(WTERMSIG(status) == SIGKILL);
+    kill_writer_after(std::chrono::milliseconds(delay_ms), [&] { save_forever(source, path); });
     if (has_temporary_file(folder.path())) {
       ++interrupted_saves;
     }
