@@ -159,11 +159,12 @@ TEST_CASE("ops reject element counts that overflow", "[reliability][shape]") {
 
   const Tensor<float> empty = parameter<float>(Array<float>(Shape{0}));
   check_rejects([&] { reshape(empty, {big_extent, big_extent}); }, {"reshape:", size_text});
-  // (2^32 + 1)(2^32 - 1) = 2^64 - 1, so twice that wraps to exactly 1.
-  const Tensor<float> one = parameter<float>(Array<float>(Shape{1}, 1.0f));
+  // (2^32 + 1)(2^32 - 1) = 2^64 - 1, and (2^64 - 1)^2 wraps modulo 2^64 to
+  // exactly 1, so the four extents claim the single element of the input.
+  const Tensor<float> single = parameter<float>(Array<float>(Shape{1}, 1.0f));
   check_rejects(
       [&] {
-        reshape(one, {big_extent + 1, big_extent - 1, big_extent + 1, big_extent - 1});
+        reshape(single, {big_extent + 1, big_extent - 1, big_extent + 1, big_extent - 1});
       },
       {"reshape:", size_text});
 
